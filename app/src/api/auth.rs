@@ -1,0 +1,53 @@
+use crate::AppError;
+use crate::domain::{Credentials, SessionInfo};
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Json};
+
+/// Signs in and sets the session cookie.
+#[server(prefix = "/rpc", endpoint = "login", input = Json)]
+pub async fn login(credentials: Credentials) -> Result<SessionInfo, AppError> {
+    use super::server::*;
+    use crate::backend::{login, sessions};
+    respond(async {
+        let state = state()?;
+        let parts = parts()?;
+        let (token, user) = login::sign_in(&state.db, &state.settings, credentials, &parts).await?;
+        let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
+        set_header(
+            http::header::SET_COOKIE,
+            &sessions::set_cookie(&token, &state.settings, secure),
+        );
+        Ok(user.info())
+    })
+    .await
+}
+
+/// Ends the session and clears the cookie.
+#[server(prefix = "/rpc", endpoint = "logout", input = Json)]
+pub async fn logout() -> Result<(), AppError> {
+    use super::server::*;
+    use crate::backend::sessions;
+    respond(async {
+        let state = state()?;
+        let parts = parts()?;
+        sessions::end(&state.db, &parts).await?;
+        let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
+        set_header(http::header::SET_COOKIE, &sessions::clear_cookie(secure));
+        Ok(())
+    })
+    .await
+}
+
+/// Who is signed in, if anyone.
+#[server(prefix = "/rpc", endpoint = "session", input = GetUrl)]
+pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
+    use super::server::*;
+    use crate::backend::sessions;
+    respond(async {
+        let state = state()?;
+        Ok(sessions::resolve(&state.db, &state.settings, &parts()?)
+            .await?
+            .map(|s| s.info()))
+    })
+    .await
+}

@@ -1,0 +1,60 @@
+//! Plumbing for server function bodies: reach the server state, authenticate, and put the error's
+//! HTTP status on the response.
+
+use crate::AppError;
+use crate::backend::AppState;
+use crate::backend::sessions::{self, SignedIn};
+use http::StatusCode;
+use http::request::Parts;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::future::Future;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from server function context");
+        AppError::Internal
+    })
+}
+
+pub fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or(AppError::Internal)
+}
+
+/// Runs a server function body and turns an error into the matching HTTP status.
+pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    let result = body.await;
+    if let Err(e) = &result
+        && let Some(response) = use_context::<ResponseOptions>()
+    {
+        response.set_status(
+            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    result
+}
+
+pub fn set_header(name: http::HeaderName, value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        response.append_header(name, value);
+    }
+}
+
+/// The state and the signed-in user, or 401.
+pub async fn authenticated() -> Result<(AppState, SignedIn), AppError> {
+    let state = state()?;
+    let me = sessions::require(&state.db, &state.settings, &parts()?).await?;
+    Ok((state, me))
+}
+
+/// Runs a command for the signed-in user through the command layer.
+pub async fn run<C: crate::backend::command::Command>(command: C) -> Result<C::Output, AppError> {
+    respond(async {
+        let (state, me) = authenticated().await?;
+        crate::backend::execute(&state.db, &me.actor, command).await
+    })
+    .await
+}

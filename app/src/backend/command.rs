@@ -1,0 +1,129 @@
+//! The command layer: every mutation, from the dashboard or the REST API, runs through [`execute`],
+//! which in ONE transaction checks permission, validates, lets the command check the version the
+//! client started from and write, and appends the audit event. Nothing is written unless all of
+//! it succeeds.
+
+use super::actor::Actor;
+use super::audit_log;
+use super::db::{Db, Tx, now_ms};
+use super::environments;
+use crate::AppError;
+use crate::domain::Environment;
+use crate::permissions::Subject;
+use crate::validation::FieldErrors;
+use serde_json::Value;
+use std::future::Future;
+
+/// What the audit trail records about one change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub environment: Option<String>,
+    pub entity_type: &'static str,
+    pub entity_id: String,
+    pub entity_label: String,
+    pub action: &'static str,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+/// A command's result and the record of what it changed (`None` when it changed nothing, in
+/// which case nothing is audited).
+pub struct Applied<T> {
+    pub output: T,
+    pub audit: Option<AuditRecord>,
+}
+
+/// Facts a command may need while applying.
+pub struct Context<'a> {
+    pub actor: &'a Actor,
+    /// The environment named by [`Command::environment`], loaded in this transaction.
+    pub environment: Option<Environment>,
+    pub now: i64,
+}
+
+pub trait Command: Send {
+    type Output: Send;
+
+    /// The environment whose scope decides permission, if the command belongs to one.
+    fn environment(&self) -> Option<&str> {
+        None
+    }
+
+    /// Asks the permission module; `env` is the loaded [`Command::environment`].
+    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool;
+
+    /// The shared validation rules for this input.
+    fn validate(&self) -> Result<(), FieldErrors>;
+
+    /// Checks the expected version, writes, and describes the change for the audit trail.
+    fn apply(
+        self,
+        tx: &mut Tx,
+        ctx: &Context<'_>,
+    ) -> impl Future<Output = Result<Applied<Self::Output>, AppError>> + Send;
+}
+
+pub async fn execute<C: Command>(
+    db: &Db,
+    actor: &Actor,
+    command: C,
+) -> Result<C::Output, AppError> {
+    let mut tx = db.begin().await?;
+    let environment = match command.environment() {
+        Some(key) => Some(
+            environments::find(&mut tx, key)
+                .await?
+                .ok_or_else(|| AppError::not_found("Environment"))?,
+        ),
+        None => None,
+    };
+    if !command.authorize(&actor.subject, environment.as_ref()) {
+        return Err(AppError::Forbidden);
+    }
+    command.validate()?;
+    let ctx = Context {
+        actor,
+        environment,
+        now: now_ms(),
+    };
+    let applied = command.apply(&mut tx, &ctx).await?;
+    if let Some(record) = &applied.audit {
+        audit_log::append(&mut tx, actor, ctx.now, record).await?;
+    }
+    tx.commit().await?;
+    Ok(applied.output)
+}
+
+/// An entity as the audit trail shows it: bookkeeping fields that change on every write are left
+/// out so the diff shows what a person changed.
+pub fn snapshot(entity: &impl serde::Serialize) -> Value {
+    let mut value = serde_json::to_value(entity).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        for noise in [
+            "id",
+            "version",
+            "created_at",
+            "updated_at",
+            "last_login_at",
+            "last_used_at",
+        ] {
+            map.remove(noise);
+        }
+    }
+    value
+}
+
+/// The 409 answer: what is stored now, so the client can show it and let the user redo the edit.
+pub fn conflict(entity: &str, current: &impl serde::Serialize) -> AppError {
+    AppError::Conflict {
+        entity: entity.to_string(),
+        current: serde_json::to_value(current).unwrap_or(Value::Null),
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}

@@ -1,0 +1,25 @@
+//! Server-only: storage, sessions and the command layer. Compiled with the `ssr` feature.
+
+pub mod actor;
+pub mod api_tokens;
+pub mod audit_log;
+pub mod command;
+pub mod db;
+pub mod environments;
+mod http_error;
+pub mod login;
+pub mod passwords;
+pub mod request_info;
+pub mod roles;
+pub mod secrets;
+pub mod sessions;
+pub mod settings;
+pub mod sql;
+pub mod state;
+pub mod users;
+
+pub use actor::Actor;
+pub use command::execute;
+pub use db::Db;
+pub use settings::Settings;
+pub use state::AppState;

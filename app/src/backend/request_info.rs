@@ -1,0 +1,114 @@
+//! What a request says about its sender: cookies, address, scheme, bearer credentials.
+
+use super::settings::{CookieSecure, Settings};
+use axum::extract::ConnectInfo;
+use http::HeaderMap;
+use http::request::Parts;
+use std::net::SocketAddr;
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| crate::cookies::value(v, name))
+        .map(str::to_string)
+}
+
+/// The client's address: the peer, or with trusted proxy headers the first `X-Forwarded-For` hop.
+pub fn client_ip(parts: &Parts, settings: &Settings) -> Option<String> {
+    if settings.trust_proxy_headers
+        && let Some(forwarded) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    {
+        return Some(forwarded.to_string());
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+pub fn user_agent(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(300).collect())
+}
+
+pub fn secure_cookies(parts: &Parts, settings: &Settings) -> bool {
+    match settings.cookie_secure {
+        CookieSecure::Always => true,
+        CookieSecure::Never => false,
+        CookieSecure::Auto => {
+            parts.uri.scheme_str() == Some("https")
+                || (settings.trust_proxy_headers
+                    && parts
+                        .headers
+                        .get("x-forwarded-proto")
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|p| p.eq_ignore_ascii_case("https")))
+        }
+    }
+}
+
+/// The credential of an API call: `Authorization: Bearer X` or `X-API-Key: X`.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    if let Some(auth) = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let (scheme, value) = auth.trim().split_once(' ')?;
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| value.trim().to_string())
+            .filter(|v| !v.is_empty());
+    }
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    #[test]
+    fn finds_a_cookie_among_several() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::COOKIE,
+            HeaderValue::from_static("a=1; sb_session=xyz; b=2"),
+        );
+        assert_eq!(cookie(&h, "sb_session").as_deref(), Some("xyz"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
+
+    #[test]
+    fn bearer_and_api_key_headers() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        assert_eq!(bearer(&h).as_deref(), Some("abc"));
+        let mut h = HeaderMap::new();
+        h.insert("x-api-key", HeaderValue::from_static(" k1 "));
+        assert_eq!(bearer(&h).as_deref(), Some("k1"));
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::AUTHORIZATION,
+            HeaderValue::from_static("Basic abc"),
+        );
+        assert_eq!(bearer(&h), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! Shared data: what the server stores and sends, and what the browser shows and submits.
+
+mod api_token;
+mod audit;
+mod environment;
+mod role;
+mod session;
+mod user;
+
+pub use api_token::{ApiToken, ApiTokenCreated, NewApiToken, RevokeApiToken};
+pub use audit::{
+    AUDITED_ENTITIES, ActorKind, ActorRef, AuditEvent, AuditFilter, AuditPage, FieldChange, diff,
+};
+pub use environment::{DeleteEnvironment, Environment, NewEnvironment, UpdateEnvironment};
+pub use role::Role;
+pub use session::{Credentials, SessionInfo};
+pub use user::{NewUser, ResetPassword, SetUserDisabled, UpdateUser, User};
+
+/// Milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;

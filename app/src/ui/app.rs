@@ -1,0 +1,54 @@
+use super::auth::Auth;
+use super::layout::SignedInLayout;
+use super::pages::{
+    ApiKeysPage, AuditPage, EnvironmentsPage, HomePage, LoginPage, NotFoundPage, UsersPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    super::csp::apply(&options);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <link rel="stylesheet" id="leptos" href="/pkg/switchboard.css" />
+                <link rel="icon" href="/favicon.ico" sizes="any" />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    Auth::provide();
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "Switchboard".to_string() } else { format!("{page} · Switchboard") } />
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Route path=path!("/login") view=LoginPage />
+                <ParentRoute path=path!("") view=SignedInLayout>
+                    <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/audit") view=AuditPage />
+                    <Route path=path!("/users") view=UsersPage />
+                    <Route path=path!("/environments") view=EnvironmentsPage />
+                    <Route path=path!("/api-keys") view=ApiKeysPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,96 @@
+//! The environment chosen in the switcher, remembered in a cookie so the server renders the same
+//! choice the browser last made.
+
+use crate::AppError;
+use crate::domain::Environment;
+use leptos::prelude::*;
+
+pub const COOKIE: &str = "sb_env";
+
+/// The remembered choice, read the same way on the server (request header) and in the browser
+/// (`document.cookie`), so hydration agrees.
+pub fn remembered() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().and_then(|parts| {
+            parts
+                .headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find_map(|v| crate::cookies::value(v, COOKIE))
+                .map(str::to_string)
+        })
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+            .and_then(|d| d.cookie().ok())
+            .and_then(|c| crate::cookies::value(&c, COOKIE).map(str::to_string))
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        None
+    }
+}
+
+pub fn remember(key: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(doc) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+        {
+            let _ = doc.set_cookie(&format!(
+                "{COOKIE}={key}; Path=/; Max-Age=31536000; SameSite=Strict"
+            ));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = key;
+}
+
+/// The environment the user is working in: the remembered choice if they may see it, else the
+/// first environment they may see.
+#[derive(Clone, Copy)]
+pub struct CurrentEnv {
+    pub chosen: RwSignal<Option<String>>,
+    /// The environments the user may see: the one list every page and the switcher share.
+    pub environments: Resource<Result<Vec<Environment>, AppError>>,
+    version: RwSignal<u32>,
+}
+
+impl CurrentEnv {
+    pub fn provide() -> CurrentEnv {
+        let version = RwSignal::new(0u32);
+        let current = CurrentEnv {
+            chosen: RwSignal::new(remembered()),
+            environments: Resource::new(move || version.get(), |_| crate::api::list_environments()),
+            version,
+        };
+        provide_context(current);
+        current
+    }
+
+    /// Loads the list again (after an environment was added, changed or removed).
+    pub fn reload(&self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    pub fn key(&self) -> Option<String> {
+        let envs = self.environments.get()?.ok()?;
+        let chosen = self.chosen.get();
+        envs.iter()
+            .find(|e| Some(&e.key) == chosen.as_ref())
+            .or_else(|| envs.first())
+            .map(|e| e.key.clone())
+    }
+}
+
+pub fn use_current_env() -> CurrentEnv {
+    expect_context::<CurrentEnv>()
+}

@@ -1,0 +1,194 @@
+//! Which rules apply to which input.
+
+use super::{FieldErrors, Validate, rules};
+use crate::domain::{
+    AuditFilter, Credentials, DeleteEnvironment, NewApiToken, NewEnvironment, NewUser,
+    ResetPassword, RevokeApiToken, Role, SetUserDisabled, UpdateEnvironment, UpdateUser,
+};
+use std::collections::BTreeMap;
+
+fn check_roles(errors: &mut FieldErrors, roles: &BTreeMap<String, Role>) {
+    for key in roles.keys() {
+        if rules::environment_key(key).is_err() {
+            errors.add(format!("roles.{key}"), "Unknown environment");
+        }
+    }
+}
+
+impl Validate for Credentials {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if self.email.trim().is_empty() {
+            e.add("email", "Enter your email address");
+        }
+        if self.password.is_empty() {
+            e.add("password", "Enter your password");
+        }
+        e.into_result()
+    }
+}
+
+impl Validate for NewUser {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("email", rules::email(&self.email));
+        e.check("name", rules::person_name(&self.name));
+        e.check("password", rules::password(&self.password));
+        check_roles(&mut e, &self.roles);
+        e.into_result()
+    }
+}
+
+impl Validate for UpdateUser {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("email", rules::email(&self.email));
+        e.check("name", rules::person_name(&self.name));
+        e.check("version", rules::version(self.version));
+        check_roles(&mut e, &self.roles);
+        e.into_result()
+    }
+}
+
+impl Validate for SetUserDisabled {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("version", rules::version(self.version));
+        e.into_result()
+    }
+}
+
+impl Validate for ResetPassword {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("password", rules::password(&self.password));
+        e.check("version", rules::version(self.version));
+        e.into_result()
+    }
+}
+
+impl Validate for NewEnvironment {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("key", rules::environment_key(&self.key));
+        e.check("name", rules::environment_name(&self.name));
+        e.into_result()
+    }
+}
+
+impl Validate for UpdateEnvironment {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("name", rules::environment_name(&self.name));
+        e.check("version", rules::version(self.version));
+        e.into_result()
+    }
+}
+
+impl Validate for DeleteEnvironment {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("version", rules::version(self.version));
+        e.into_result()
+    }
+}
+
+impl Validate for NewApiToken {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("name", rules::token_name(&self.name));
+        check_roles(&mut e, &self.roles);
+        if !self.admin && self.roles.is_empty() {
+            e.add("roles", "Give the token a role in at least one environment");
+        }
+        e.into_result()
+    }
+}
+
+impl Validate for RevokeApiToken {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("version", rules::version(self.version));
+        e.into_result()
+    }
+}
+
+impl Validate for AuditFilter {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if let (Some(from), Some(to)) = (self.from, self.to)
+            && from >= to
+        {
+            e.add("to", "The end must be after the start");
+        }
+        if let Some(env) = &self.environment {
+            e.check("environment", rules::environment_key(env));
+        }
+        if self
+            .actor
+            .as_ref()
+            .is_some_and(|a| a.chars().count() > rules::EMAIL_MAX)
+        {
+            e.add("actor", "Search text is too long");
+        }
+        e.into_result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new_user() -> NewUser {
+        NewUser {
+            email: "ann@example.com".into(),
+            name: "Ann".into(),
+            password: "a long passphrase".into(),
+            admin: false,
+            roles: BTreeMap::from([("staging".to_string(), Role::Editor)]),
+        }
+    }
+
+    #[test]
+    fn a_valid_new_user_passes() {
+        assert_eq!(new_user().validate(), Ok(()));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_by_name() {
+        let mut u = new_user();
+        u.email = "nope".into();
+        u.name = "".into();
+        u.password = "short".into();
+        u.roles.insert("Bad Key".into(), Role::Viewer);
+        let errors = u.validate().unwrap_err();
+        for field in ["email", "name", "password", "roles.Bad Key"] {
+            assert!(
+                errors.get(field).is_some(),
+                "missing error for {field}: {errors}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_need_some_authority() {
+        let t = NewApiToken {
+            name: "ci".into(),
+            admin: false,
+            roles: BTreeMap::new(),
+        };
+        assert!(t.validate().unwrap_err().get("roles").is_some());
+        let admin = NewApiToken { admin: true, ..t };
+        assert_eq!(admin.validate(), Ok(()));
+    }
+
+    #[test]
+    fn audit_time_range_must_be_ordered() {
+        let f = AuditFilter {
+            from: Some(10),
+            to: Some(5),
+            ..Default::default()
+        };
+        assert!(f.validate().unwrap_err().get("to").is_some());
+    }
+}

@@ -1,0 +1,15 @@
+//! The one set of input rules. Forms run them as the user types; the server runs them again on
+//! every request and answers 422 with the same field errors.
+
+mod field_errors;
+mod inputs;
+pub mod rules;
+
+pub use field_errors::FieldErrors;
+
+/// Input that can be checked without I/O. Rules that need stored data (a unique email, an
+/// environment that exists) are checked by the server in the same transaction as the write and
+/// reported as field errors too.
+pub trait Validate {
+    fn validate(&self) -> Result<(), FieldErrors>;
+}

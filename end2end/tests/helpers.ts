@@ -1,0 +1,56 @@
+import { APIRequestContext, expect, Page, request as playwrightRequest, test } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export const ADMIN = { email: "admin@e2e.test", password: "e2e admin passphrase" };
+
+/** Fails the test on any browser console error or uncaught exception (hydration problems show up here). */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  return problems;
+}
+
+/** Waits until the WASM has hydrated the page (the sign-in button is enabled only then). */
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** An HTTP client signed in through the same server function the login form uses. */
+export async function apiAs(baseURL: string, email: string, password: string): Promise<APIRequestContext> {
+  const ctx = await playwrightRequest.newContext({ baseURL });
+  const res = await ctx.post("/rpc/login", { data: { credentials: { email, password } } });
+  expect(res.status(), await res.text()).toBe(200);
+  return ctx;
+}
+
+export async function createUser(
+  admin: APIRequestContext,
+  user: { email: string; name: string; password: string; admin?: boolean; roles?: Record<string, string> },
+) {
+  const res = await admin.post("/rpc/users/create", {
+    data: { input: { admin: false, roles: {}, ...user } },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  return res.json();
+}
+
+/** Unique suffix so tests do not collide within one run's database. */
+export function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+}
+
+/** Saves a screenshot under end2end/artifacts/screenshots (kept as a test artifact). */
+export async function shot(page: Page, name: string) {
+  const dir = join(__dirname, "..", "artifacts", "screenshots");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  await test.info().attach(name, { path: join(dir, `${name}.png`), contentType: "image/png" });
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every Switchboard test: unit and integration tests on SQLite and PostgreSQL, the release
+# build, the container-layout check and the browser tests. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+step "tools"
+scripts/setup.sh --browser
+scripts/ensure-postgres.sh
+
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test -p app -p server --features app/ssr
+
+step "release build (server binary and site: wasm, js, css)"
+cargo leptos build --release
+
+step "container layout: the release binary run the way the Dockerfile runs it"
+python3 scripts/docker_layout_test.py
+
+step "browser tests (Playwright, Debian chromium)"
+(cd end2end && npx playwright test)
+
+step "all tests passed"

@@ -1,0 +1,40 @@
+//! The HTTP application: operations endpoints, APIs, and the Leptos dashboard, behind the
+//! security, metrics and body-size layers.
+
+use crate::{metrics, openapi, ops, rest, rpc_status, security};
+use app::backend::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    // Record from the first request on, not from the first scrape.
+    metrics::handle();
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let render = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(metrics::render))
+        .route("/api/openapi.json", get(openapi::serve))
+        .nest(rest::BASE, rest::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), render)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(RequestBodyLimitLayer::new(max_body_bytes))
+        .layer(axum::middleware::from_fn(rpc_status::correct))
+        .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}

@@ -1,0 +1,168 @@
+//! Configuration from environment variables (documented in the README's table). Bad values stop
+//! the server with a message naming the variable.
+
+use app::backend::Settings;
+use app::backend::settings::CookieSecure;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub settings: Settings,
+    pub max_body_bytes: usize,
+    pub json_logs: bool,
+    pub bootstrap_admin: Option<BootstrapAdmin>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BootstrapAdmin {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {problem}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub problem: String,
+}
+
+/// Reads variables through `get`, so tests can supply their own.
+pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    let data_dir = PathBuf::from(get("SWITCHBOARD_DATA_DIR").unwrap_or_else(|| "./data".into()));
+    let database_url = match get("DATABASE_URL").filter(|s| !s.trim().is_empty()) {
+        Some(url) => url,
+        None => format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("switchboard.db").display()
+        ),
+    };
+    let number = |var: &'static str, default: u64, min: u64| -> Result<u64, ConfigError> {
+        match get(var) {
+            None => Ok(default),
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(n) if n >= min => Ok(n),
+                _ => Err(ConfigError {
+                    var,
+                    problem: format!("expected a whole number of at least {min}, got {v:?}"),
+                }),
+            },
+        }
+    };
+    let boolean = |var: &'static str, default: bool| -> Result<bool, ConfigError> {
+        match get(var).as_deref().map(str::trim) {
+            None | Some("") => Ok(default),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some("0" | "false" | "no" | "off") => Ok(false),
+            Some(v) => Err(ConfigError {
+                var,
+                problem: format!("expected true or false, got {v:?}"),
+            }),
+        }
+    };
+    let cookie_secure = match get("SWITCHBOARD_COOKIE_SECURE").as_deref().map(str::trim) {
+        None | Some("") | Some("auto") => CookieSecure::Auto,
+        Some("true" | "1" | "always") => CookieSecure::Always,
+        Some("false" | "0" | "never") => CookieSecure::Never,
+        Some(v) => {
+            return Err(ConfigError {
+                var: "SWITCHBOARD_COOKIE_SECURE",
+                problem: format!("expected auto, true or false, got {v:?}"),
+            });
+        }
+    };
+    let settings = Settings {
+        session_idle: Duration::from_secs(60 * number("SWITCHBOARD_SESSION_IDLE_MINUTES", 480, 1)?),
+        session_absolute: Duration::from_secs(
+            3600 * number("SWITCHBOARD_SESSION_MAX_HOURS", 168, 1)?,
+        ),
+        cookie_secure,
+        trust_proxy_headers: boolean("SWITCHBOARD_TRUST_PROXY", false)?,
+        login_max_failures_per_account: number("SWITCHBOARD_LOGIN_MAX_FAILURES", 5, 1)? as u32,
+        login_max_failures_per_ip: number("SWITCHBOARD_LOGIN_MAX_FAILURES_PER_IP", 20, 1)? as u32,
+        login_window: Duration::from_secs(60 * number("SWITCHBOARD_LOGIN_WINDOW_MINUTES", 15, 1)?),
+    };
+    let bootstrap_admin = match (
+        get("SWITCHBOARD_ADMIN_EMAIL"),
+        get("SWITCHBOARD_ADMIN_PASSWORD"),
+    ) {
+        (Some(email), Some(password)) if !email.trim().is_empty() => Some(BootstrapAdmin {
+            name: get("SWITCHBOARD_ADMIN_NAME").unwrap_or_else(|| "Administrator".into()),
+            email,
+            password,
+        }),
+        (Some(_), None) => {
+            return Err(ConfigError {
+                var: "SWITCHBOARD_ADMIN_PASSWORD",
+                problem: "must be set together with SWITCHBOARD_ADMIN_EMAIL".into(),
+            });
+        }
+        _ => None,
+    };
+    Ok(Config {
+        data_dir,
+        database_url,
+        db_max_connections: number("SWITCHBOARD_DB_MAX_CONNECTIONS", 10, 1)? as u32,
+        settings,
+        max_body_bytes: number("SWITCHBOARD_MAX_BODY_BYTES", 1024 * 1024, 1024)? as usize,
+        json_logs: get("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
+        bootstrap_admin,
+    })
+}
+
+pub fn from_env() -> Result<Config, ConfigError> {
+    from_lookup(|k| std::env::var(k).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_to_sqlite_under_the_data_dir() {
+        let c = with(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://./data/switchboard.db?mode=rwc");
+        let c = with(&[("SWITCHBOARD_DATA_DIR", "/var/lib/sb")]).unwrap();
+        assert_eq!(
+            c.database_url,
+            "sqlite:///var/lib/sb/switchboard.db?mode=rwc"
+        );
+        assert_eq!(c.settings.login_max_failures_per_account, 5);
+        assert!(c.bootstrap_admin.is_none());
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let e = with(&[("SWITCHBOARD_SESSION_IDLE_MINUTES", "soon")]).unwrap_err();
+        assert_eq!(e.var, "SWITCHBOARD_SESSION_IDLE_MINUTES");
+        let e = with(&[("SWITCHBOARD_COOKIE_SECURE", "maybe")]).unwrap_err();
+        assert_eq!(e.var, "SWITCHBOARD_COOKIE_SECURE");
+        let e = with(&[("SWITCHBOARD_ADMIN_EMAIL", "a@b.c")]).unwrap_err();
+        assert_eq!(e.var, "SWITCHBOARD_ADMIN_PASSWORD");
+    }
+
+    #[test]
+    fn bootstrap_admin_from_env() {
+        let c = with(&[
+            ("SWITCHBOARD_ADMIN_EMAIL", "ops@example.com"),
+            ("SWITCHBOARD_ADMIN_PASSWORD", "a long passphrase"),
+        ])
+        .unwrap();
+        let admin = c.bootstrap_admin.unwrap();
+        assert_eq!(admin.email, "ops@example.com");
+        assert_eq!(admin.name, "Administrator");
+    }
+}

@@ -1,0 +1,15 @@
+#![recursion_limit = "256"]
+//! Switchboard's server: configuration, startup, the HTTP application and its APIs.
+
+pub mod app;
+pub mod bootstrap;
+pub mod config;
+pub mod healthcheck;
+pub mod logging;
+pub mod metrics;
+pub mod openapi;
+pub mod ops;
+pub mod rest;
+pub mod rpc_status;
+pub mod security;
+pub mod serve;

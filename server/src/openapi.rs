@@ -1,0 +1,66 @@
+//! The OpenAPI 3.1 document of the admin REST API, generated from the handlers' annotations.
+
+use crate::rest;
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An admin API token from the dashboard's API keys page (also accepted as X-API-Key)."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Switchboard admin API",
+        description = "Everything the dashboard does, for automation. Authenticate with an admin API token.",
+    ),
+    paths(
+        rest::me::show,
+        rest::users::list,
+        rest::users::create,
+        rest::users::update,
+        rest::users::disable,
+        rest::users::enable,
+        rest::users::reset_password,
+        rest::environments::list,
+        rest::environments::create,
+        rest::environments::update,
+        rest::environments::delete,
+        rest::tokens::list,
+        rest::tokens::create,
+        rest::tokens::revoke,
+        rest::audit::list,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "users", description = "People who sign in to the dashboard"),
+        (name = "environments", description = "Development, staging, production and others"),
+        (name = "tokens", description = "Admin API tokens"),
+        (name = "audit", description = "The append-only audit trail"),
+    )
+)]
+pub struct ApiDoc;
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc
+}
+
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(document())
+}

@@ -1,0 +1,63 @@
+//! The admin REST API under `/api/admin/v1`: every dashboard action, for CI jobs and scripts,
+//! authenticated with admin API tokens. Handlers are thin: they call the same backend queries and
+//! commands as the dashboard's server functions.
+
+pub(crate) mod audit;
+pub(crate) mod environments;
+mod extract;
+pub(crate) mod me;
+pub(crate) mod tokens;
+pub(crate) mod users;
+
+pub use extract::{JsonBody, PathParam, QueryParams, TokenActor};
+
+use app::backend::AppState;
+use axum::Router;
+use axum::routing::{get, post, put};
+
+pub const BASE: &str = "/api/admin/v1";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me::show))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", put(users::update))
+        .route("/users/{id}/disable", post(users::disable))
+        .route("/users/{id}/enable", post(users::enable))
+        .route("/users/{id}/password", post(users::reset_password))
+        .route(
+            "/environments",
+            get(environments::list).post(environments::create),
+        )
+        .route(
+            "/environments/{key}",
+            put(environments::update).delete(environments::delete),
+        )
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/audit", get(audit::list))
+}
+
+/// Documentation-only shapes shared by the handlers' OpenAPI annotations.
+pub mod schema {
+    use serde::{Deserialize, Serialize};
+    use std::collections::BTreeMap;
+
+    /// Every error answer.
+    #[derive(Serialize, Deserialize, utoipa::ToSchema)]
+    pub struct ErrorBody {
+        /// `unauthenticated`, `forbidden`, `not_found`, `validation`, `conflict`, `bad_request`, ...
+        pub error: String,
+        pub message: String,
+        /// Field errors (422).
+        pub fields: Option<BTreeMap<String, String>>,
+        /// What is stored now (409).
+        pub current: Option<serde_json::Value>,
+    }
+
+    /// For actions that only need the version the client started from.
+    #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+    pub struct Version {
+        pub version: i64,
+    }
+}

@@ -1,0 +1,94 @@
+//! Starting and stopping the server.
+
+use crate::bootstrap;
+use crate::config::Config;
+use app::backend::{AppState, Db};
+use leptos::config::{LeptosOptions, get_configuration};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Opens the database (creating the SQLite data directory), and applies migrations.
+pub async fn open_database(config: &Config) -> Result<Db, String> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            format!(
+                "cannot create the data directory {}: {e}",
+                config.data_dir.display()
+            )
+        })?;
+    }
+    let db = Db::connect(&config.database_url, config.db_max_connections)
+        .await
+        .map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+/// Leptos's settings from `LEPTOS_*` variables (cargo-leptos bakes in the output name at build).
+pub fn leptos_options() -> Result<LeptosOptions, String> {
+    let mut options = get_configuration(None)
+        .map(|c| c.leptos_options)
+        .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?;
+    if options.output_name.is_empty() {
+        options.output_name = "switchboard".into();
+    }
+    Ok(options)
+}
+
+/// Serves until SIGINT or SIGTERM, letting in-flight requests finish.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let leptos_options = leptos_options()?;
+    let addr = leptos_options.site_addr;
+    let db = open_database(&config).await?;
+    match bootstrap::ensure_first_admin(&db, config.bootstrap_admin.as_ref()).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!("{}", bootstrap::NO_USERS_HINT);
+            eprintln!("\n  {}\n", bootstrap::NO_USERS_HINT);
+        }
+        Err(e) => return Err(format!("cannot create the first administrator: {e}")),
+    }
+    let state = AppState {
+        db: db.clone(),
+        settings: Arc::new(config.settings.clone()),
+        leptos_options,
+    };
+    let router = crate::app::router(state, config.max_body_bytes);
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, backend = db.backend().name(), "Switchboard is listening on http://{addr}");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

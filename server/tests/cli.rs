@@ -1,0 +1,215 @@
+//! The `switchboard` binary as an operator runs it.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_switchboard");
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn switchboard(data: &std::path::Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("SWITCHBOARD_DATA_DIR", data)
+        .env("LEPTOS_OUTPUT_NAME", "switchboard")
+        .env("RUST_LOG", "info");
+    c
+}
+
+#[test]
+fn create_user_from_stdin_then_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = switchboard(dir.path())
+        .args([
+            "create-user",
+            "--admin",
+            "--email",
+            "Ops@Example.com",
+            "--name",
+            "Ops",
+            "--role",
+            "staging=editor",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long operator passphrase\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("created ops@example.com"), "{stdout}");
+    assert!(
+        dir.path().join("switchboard.db").exists(),
+        "SQLite database under the data dir"
+    );
+
+    // The same email again is refused with the field named.
+    let mut child = switchboard(dir.path())
+        .args([
+            "create-user",
+            "--email",
+            "ops@example.com",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"another long passphrase\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("email: A user with this email exists"));
+
+    // A weak password is refused before anything is stored.
+    let mut child = switchboard(dir.path())
+        .args([
+            "create-user",
+            "--email",
+            "weak@example.com",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password: Use at least 12 characters"));
+
+    let out = switchboard(dir.path()).arg("migrate").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("migrations applied (sqlite)"));
+}
+
+#[test]
+fn an_unreachable_database_is_one_clear_line_and_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = switchboard(dir.path())
+        .env(
+            "DATABASE_URL",
+            format!(
+                "postgres://postgres:secret@127.0.0.1:{}/nothing",
+                free_port()
+            ),
+        )
+        .env("RUST_LOG", "off")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with(
+            "error: cannot connect to the postgres database at postgres://postgres:***@127.0.0.1:"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("secret"), "the password is not printed");
+
+    let out = switchboard(dir.path())
+        .env("SWITCHBOARD_SESSION_IDLE_MINUTES", "soon")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SWITCHBOARD_SESSION_IDLE_MINUTES"));
+}
+
+fn wait_for(url: &str, deadline: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < deadline {
+        if std::net::TcpStream::connect(url).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{url} never answered");
+}
+
+#[test]
+fn serve_hints_at_the_first_admin_logs_json_and_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = switchboard(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LOG_FORMAT", "json")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(&format!("127.0.0.1:{port}"), Duration::from_secs(20));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    // Requests in flight when SIGTERM arrives still get their answers.
+    let results = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let mut handles = Vec::new();
+        for _ in 0..12 {
+            let c = client.clone();
+            let url = format!("{base}/rpc/login");
+            handles.push(tokio::spawn(async move {
+                c.post(url).json(&serde_json::json!({"credentials": {"email": "x@example.com", "password": "some long passphrase"}})).send().await.map(|r| r.status())
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let mut out = Vec::new();
+        for h in handles {
+            out.push(h.await.unwrap());
+        }
+        out
+    });
+    for r in &results {
+        let status = r.as_ref().expect("in-flight request was cut off");
+        assert!(status.as_u16() == 401 || status.as_u16() == 429, "{status}");
+    }
+    let status = child.wait().unwrap();
+    assert!(status.success(), "exits cleanly after SIGTERM: {status}");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("No users exist yet. Create the first administrator with `switchboard create-user --admin"), "{stderr}");
+    let json_lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert!(
+        json_lines.iter().any(|l| l["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("listening"))),
+        "{stderr}"
+    );
+    assert!(
+        json_lines
+            .iter()
+            .any(|l| l["message"] == "shutting down: finishing in-flight requests"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,381 @@
+//! Test harness: the real server on an ephemeral port, against a fresh SQLite file or a fresh
+//! PostgreSQL database (created here, dropped when the server is dropped).
+
+#![allow(dead_code)]
+
+use app::backend::{AppState, Db, Settings};
+use leptos::config::LeptosOptions;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use server::config::BootstrapAdmin;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub const ADMIN_EMAIL: &str = "admin@test.example";
+pub const ADMIN_PASSWORD: &str = "admin test passphrase";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where PostgreSQL answers (the machine's local cluster unless overridden).
+pub fn postgres_admin_url() -> String {
+    std::env::var("SWITCHBOARD_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// Runs an async test body once per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn create(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("switchboard.db").display()
+                );
+                TestDb {
+                    url,
+                    _dir: Some(dir),
+                    pg_name: None,
+                }
+            }
+            Backend::Postgres => {
+                static N: AtomicUsize = AtomicUsize::new(0);
+                let name = format!(
+                    "sb_test_{}_{}_{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::Relaxed),
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .subsec_nanos()
+                );
+                use sqlx::Connection;
+                let mut admin = sqlx::PgConnection::connect(&postgres_admin_url())
+                    .await
+                    .expect("PostgreSQL must run at 127.0.0.1:5432 for the PostgreSQL tests (scripts/ensure-postgres.sh)");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .expect("create database");
+                let base = postgres_admin_url();
+                let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
+                TestDb {
+                    url,
+                    _dir: None,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside any runtime guarantee, so use a private one on its own thread.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    use sqlx::Connection;
+                    if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await
+                    {
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&mut admin)
+                                .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub state: AppState,
+    pub backend: Backend,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    // Dropped last: the database outlives the server using it.
+    _db: TestDb,
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> TestServer {
+        Self::start_with(backend, Settings::default()).await
+    }
+
+    pub async fn start_with(backend: Backend, settings: Settings) -> TestServer {
+        let test_db = TestDb::create(backend).await;
+        let db = Db::connect(&test_db.url, 5).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let admin = BootstrapAdmin {
+            email: ADMIN_EMAIL.into(),
+            name: "Test Admin".into(),
+            password: ADMIN_PASSWORD.into(),
+        };
+        assert!(
+            server::bootstrap::ensure_first_admin(&db, Some(&admin))
+                .await
+                .expect("bootstrap")
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().unwrap();
+        let leptos_options = LeptosOptions::builder()
+            .output_name("switchboard")
+            .site_addr(addr)
+            .build();
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            leptos_options,
+        };
+        let router = server::app::router(state.clone(), 64 * 1024);
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        TestServer {
+            base: format!("http://{addr}"),
+            state,
+            backend,
+            shutdown: Some(tx),
+            task: Some(task),
+            _db: test_db,
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A browser-like client signed in as `email`.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Session {
+        let session = Session::anonymous(self);
+        let (status, body) = session
+            .rpc(
+                "login",
+                json!({"credentials": {"email": email, "password": password}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "sign-in as {email} failed: {body}");
+        session
+    }
+
+    pub async fn admin(&self) -> Session {
+        self.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user directly through the command layer (as the operator).
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        admin: bool,
+        roles: &[(&str, &str)],
+    ) -> app::domain::User {
+        let roles = roles
+            .iter()
+            .map(|(e, r)| (e.to_string(), app::domain::Role::parse(r).unwrap()))
+            .collect();
+        server::bootstrap::create_user(
+            self.db(),
+            "test setup",
+            app::domain::NewUser {
+                email: email.into(),
+                name: email.split('@').next().unwrap().into(),
+                password: password.into(),
+                admin,
+                roles,
+            },
+        )
+        .await
+        .expect("create user")
+    }
+
+    /// Issues an admin API token directly through the command layer.
+    pub async fn create_token(&self, name: &str, admin: bool, roles: &[(&str, &str)]) -> Api {
+        let roles = roles
+            .iter()
+            .map(|(e, r)| (e.to_string(), app::domain::Role::parse(r).unwrap()))
+            .collect();
+        let created = app::backend::execute(
+            self.db(),
+            &app::backend::Actor::system("test setup"),
+            app::domain::NewApiToken {
+                name: name.into(),
+                admin,
+                roles,
+            },
+        )
+        .await
+        .expect("create token");
+        Api {
+            http: reqwest::Client::new(),
+            base: self.base.clone(),
+            token: created.secret,
+            id: created.token.id,
+        }
+    }
+
+    pub async fn audit_count(&self) -> i64 {
+        app::backend::audit_log::count(self.db()).await.unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.state.db.close().await;
+    }
+}
+
+/// A cookie-carrying client, like a browser.
+pub struct Session {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Session {
+    pub fn anonymous(server: &TestServer) -> Session {
+        Session {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            base: server.base.clone(),
+        }
+    }
+
+    /// Calls a server function with a JSON body (POST), as the dashboard does.
+    pub async fn rpc(&self, endpoint: &str, body: Value) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .post(format!("{}/rpc/{endpoint}", self.base))
+            .header("Accept", "application/json")
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        read(res).await
+    }
+
+    /// Calls a server function that reads (GET).
+    pub async fn rpc_get(&self, endpoint: &str) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .get(format!("{}/rpc/{endpoint}", self.base))
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .expect("request");
+        read(res).await
+    }
+
+    pub async fn page(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// A REST API client with an admin token.
+pub struct Api {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+    pub id: i64,
+}
+
+impl Api {
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}/api/admin/v1{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        read(req.send().await.expect("request")).await
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(reqwest::Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
+        self.call(reqwest::Method::DELETE, path, None).await
+    }
+}
+
+pub async fn read(res: reqwest::Response) -> (StatusCode, Value) {
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, value)
+}

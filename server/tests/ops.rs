@@ -1,0 +1,170 @@
+//! Operations: health, readiness, metrics, security headers, the OpenAPI document, error pages.
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+
+async fn health_readiness_and_metrics(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let http = reqwest::Client::new();
+    let res = http.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = http.get(server.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // Some traffic, then the numbers.
+    server.admin().await.rpc_get("users/list").await;
+    let metrics = http
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            "http_requests_total{method=\"GET\",route=\"/rpc/users/list\",status=\"200\"}"
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics
+            .contains("http_request_duration_seconds_bucket{method=\"POST\",route=\"/rpc/login\""),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(&format!(
+            "db_pool_connections{{backend=\"{}\"}}",
+            server.db().backend().name()
+        )),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("switchboard_build_info{version=\""),
+        "{metrics}"
+    );
+    // Readiness follows the database.
+    server.db().close().await;
+    let res = http.get(server.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        http.get(server.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    server.stop().await;
+}
+
+async fn security_headers_everywhere(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/login",
+        "/healthz",
+        "/api/openapi.json",
+        "/no-such-page",
+        "/rpc/session",
+    ] {
+        let res = http.get(server.url(path)).send().await.unwrap();
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(h["cache-control"], "no-store", "{path}");
+    }
+    let res = http.get(server.url("/login")).send().await.unwrap();
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = res.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'nonce-") && csp.contains("'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")),
+        "the hydration script carries the nonce"
+    );
+    // A fresh nonce per response.
+    let again = http.get(server.url("/login")).send().await.unwrap();
+    assert_ne!(
+        again.headers()["content-security-policy"].to_str().unwrap(),
+        csp
+    );
+    server.stop().await;
+}
+
+async fn friendly_404_and_server_rendered_pages(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let res = reqwest::get(server.url("/no-such-page")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("There is nothing at this address")
+    );
+    let login = reqwest::get(server.url("/login"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(login.contains("Sign in to Switchboard"));
+    assert!(login.contains("<title>Sign in · Switchboard</title>"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn openapi_document_is_3_1_and_describes_the_admin_api() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let doc: serde_json::Value = reqwest::get(server.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    assert_eq!(doc["info"]["title"], "Switchboard admin API");
+    for path in [
+        "/api/admin/v1/users",
+        "/api/admin/v1/users/{id}",
+        "/api/admin/v1/environments/{key}",
+        "/api/admin/v1/tokens",
+        "/api/admin/v1/audit",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    assert!(doc["components"]["schemas"]["User"].is_object());
+    assert!(doc["components"]["schemas"]["NewUser"]["properties"]["email"].is_object());
+    server.stop().await;
+}
+
+on_both_backends!(
+    health_readiness_and_metrics,
+    security_headers_everywhere,
+    friendly_404_and_server_rendered_pages
+);
