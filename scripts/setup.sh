@@ -43,7 +43,9 @@ fi
 npm_install() { # dir
   if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
     say "installing npm packages in $1"
-    (cd "$1" && npm ci --no-audit --no-fund)
+    # `npm install` keeps the lockfile's pinned versions. Not `npm ci`: the registry mirror lacks
+    # Tailwind's macOS/Windows binaries, so the lockfile cannot list them and `npm ci` refuses it.
+    (cd "$1" && npm install --no-audit --no-fund)
   fi
 }
 npm_install .   # Tailwind CSS CLI and binaryen's wasm-opt, run by cargo-leptos
