@@ -3,6 +3,8 @@
 # build, the container-layout check and the browser tests. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Incremental caches cost gigabytes and buy nothing in a one-off run.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 

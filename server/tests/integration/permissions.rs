@@ -3,12 +3,10 @@
 //! call succeeds. The table must cover every registered server function and every path in the
 //! OpenAPI document, so a new endpoint cannot skip this test.
 
-mod common;
-
+use crate::common::*;
 use app::backend::{Actor, execute};
 use app::domain::{ApiToken, Environment, NewApiToken, NewEnvironment, Role, User};
 use app::permissions::{Action, EnvScope, Resource, Subject, may};
-use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};

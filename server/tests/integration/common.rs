@@ -30,7 +30,7 @@ pub fn postgres_admin_url() -> String {
 }
 
 /// Runs an async test body once per backend.
-#[macro_export]
+
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         $(

@@ -1,10 +1,8 @@
 //! Sign-in, sessions and their ends, cookies, throttling.
 
-mod common;
-
+use crate::common::*;
 use app::backend::Settings;
 use app::backend::settings::CookieSecure;
-use common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;

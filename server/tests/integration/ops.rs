@@ -1,8 +1,6 @@
 //! Operations: health, readiness, metrics, security headers, the OpenAPI document, error pages.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 
 async fn health_readiness_and_metrics(backend: Backend) {

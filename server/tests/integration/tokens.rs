@@ -1,8 +1,6 @@
 //! Admin API tokens: shown once, stored hashed, carry roles, refused at once when revoked.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -1,9 +1,7 @@
 //! The audit trail: every mutation recorded with actor, time, environment, entity, action and a
 //! before/after; filterable and paginated; append-only.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -1,9 +1,7 @@
 //! Optimistic concurrency: an edit made from a stale version is refused with 409 and the current
 //! state; nothing is overwritten and nothing is audited.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::json;
 

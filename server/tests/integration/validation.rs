@@ -1,10 +1,8 @@
 //! Invalid input sent straight to the server (no browser in between) is refused with field errors
 //! or a clear 400, and nothing is stored.
 
-mod common;
-
+use crate::common::*;
 use app::backend::Actor;
-use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,0 +1,14 @@
+//! Integration tests: the real server on an ephemeral port, on SQLite and on PostgreSQL. One test
+//! binary (each extra one would link the whole server again).
+
+#[macro_use]
+mod common;
+
+mod audit;
+mod auth;
+mod cli;
+mod concurrency;
+mod ops;
+mod permissions;
+mod tokens;
+mod validation;
