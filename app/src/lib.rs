@@ -9,6 +9,7 @@ pub mod api;
 pub mod cookies;
 pub mod domain;
 pub mod error;
+pub mod flags;
 pub mod permissions;
 pub mod time;
 pub mod ui;

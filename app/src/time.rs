@@ -53,6 +53,39 @@ pub fn parse_utc(s: &str) -> Option<Millis> {
     Some(((days * 86_400) + hh * 3600 + mm * 60 + ss) * 1000)
 }
 
+/// Parses an RFC 3339 timestamp (`2022-01-29T13:00:00.000Z`, `2022-01-22T13:00:00+02:00`; a bare
+/// date or a missing offset is read as UTC) into milliseconds since the epoch.
+pub fn parse_rfc3339(s: &str) -> Option<Millis> {
+    let s = s.trim();
+    let Some((date, time)) = s.split_once(['T', 't', ' ']) else {
+        return parse_utc(s);
+    };
+    // Split off the offset: `Z`, `+hh:mm` or `-hh:mm` after the seconds.
+    let (clock, offset_ms) = if let Some(c) = time.strip_suffix(['Z', 'z']) {
+        (c, 0)
+    } else if let Some(i) = time.rfind(['+', '-']) {
+        let (c, off) = time.split_at(i);
+        let sign = if off.starts_with('-') { -1 } else { 1 };
+        let (hh, mm) = off[1..].split_once(':').unwrap_or((&off[1..], "0"));
+        let (hh, mm): (i64, i64) = (hh.parse().ok()?, mm.parse().ok()?);
+        if hh > 23 || mm > 59 {
+            return None;
+        }
+        (c, sign * (hh * 3600 + mm * 60) * 1000)
+    } else {
+        (time, 0)
+    };
+    let (whole, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    let millis: i64 = if fraction.is_empty() {
+        0
+    } else if fraction.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{fraction:0<3}")[..3].parse().ok()?
+    } else {
+        return None;
+    };
+    Some(parse_utc(&format!("{date}T{whole}"))? + millis - offset_ms)
+}
+
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -114,6 +147,27 @@ mod tests {
             parse_utc("2026-11-18T11:06"),
             Some(1_795_000_000_000 - 40_000)
         );
+    }
+
+    #[test]
+    fn rfc3339_with_fractions_and_offsets() {
+        let z = parse_rfc3339("2022-01-29T13:00:00.000Z").unwrap();
+        assert_eq!(format_utc(z), "2022-01-29 13:00:00 UTC");
+        assert_eq!(parse_rfc3339("2022-01-29T15:00:00+02:00"), Some(z));
+        assert_eq!(parse_rfc3339("2022-01-29T08:30:00.000-04:30"), Some(z));
+        assert_eq!(parse_rfc3339("2022-01-29T13:00:00.250Z"), Some(z + 250));
+        assert_eq!(parse_rfc3339("2022-01-29T13:00:00.5Z"), Some(z + 500));
+        assert_eq!(parse_rfc3339("2022-01-29"), parse_utc("2022-01-29"));
+        for bad in [
+            "",
+            "2022-13-01T00:00:00Z",
+            "2022-01-29T25:00:00Z",
+            "2022-01-29T13:00:00+24:00",
+            "soon",
+            "2022-01-29T13:00:00.x1Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
     }
 
     #[test]

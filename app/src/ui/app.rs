@@ -6,7 +6,7 @@ use super::pages::{
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -39,14 +39,16 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Switchboard".to_string() } else { format!("{page} · Switchboard") } />
         <Router>
+            // Async: the server sends each page complete (readable without any script), after its
+            // data has loaded; the pages' data comes from the local database, so this is quick.
             <Routes fallback=|| view! { <NotFoundPage /> }>
-                <Route path=path!("/login") view=LoginPage />
-                <ParentRoute path=path!("") view=SignedInLayout>
-                    <Route path=path!("/") view=HomePage />
-                    <Route path=path!("/audit") view=AuditPage />
-                    <Route path=path!("/users") view=UsersPage />
-                    <Route path=path!("/environments") view=EnvironmentsPage />
-                    <Route path=path!("/api-keys") view=ApiKeysPage />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/environments") view=EnvironmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/api-keys") view=ApiKeysPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

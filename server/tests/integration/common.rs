@@ -30,7 +30,6 @@ pub fn postgres_admin_url() -> String {
 }
 
 /// Runs an async test body once per backend.
-
 macro_rules! on_both_backends {
     ($($name:ident),* $(,)?) => {
         $(

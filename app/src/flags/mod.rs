@@ -1,0 +1,13 @@
+//! Rollout flags: the model, Unleash-compatible bucketing, and the evaluation engine shared by
+//! the server (OFREP delivery) and the browser (the flag page's "Try a context" panel).
+
+pub mod constraint;
+pub mod context;
+pub mod engine;
+pub mod hash;
+pub mod model;
+pub mod unleash;
+
+pub use context::EvalContext;
+pub use engine::{CompiledFlag, CompiledSegment, Evaluation, Reason, RuleTrace, Segments};
+pub use model::*;

@@ -1,0 +1,731 @@
+//! Importing Unleash's feature format (the client API's `state`: features and segments, or the
+//! delta API's events) into Switchboard flags for one environment.
+//!
+//! The translation keeps Unleash's evaluation results: rollouts keep their group ids and
+//! stickiness, variant splits keep their weights and seeds. What Switchboard cannot represent is
+//! not approximated: the feature is left out and reported with the reason.
+
+use super::model::*;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Operators that Unleash defines and Switchboard does not evaluate. (Operators Unleash does not
+/// define make a constraint that never holds, in Unleash as here.)
+const UNSUPPORTED_OPERATORS: &[&str] = &["REGEX", "IN_CIDR", "NOT_IN_CIDR"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedFlag {
+    /// The Unleash feature name (flag keys are lowercase slugs, so they may differ).
+    pub source: String,
+    pub flag: Flag,
+    pub settings: FlagEnvironment,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    pub feature: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportPlan {
+    pub flags: Vec<ImportedFlag>,
+    pub segments: Vec<Segment>,
+    /// Features left out, and why.
+    pub skipped: Vec<Skipped>,
+    /// Simplifications that change no result (e.g. a strategy that can never match).
+    pub notes: Vec<String>,
+}
+
+impl ImportPlan {
+    pub fn key_of(&self, source: &str) -> Option<&str> {
+        self.flags
+            .iter()
+            .find(|f| f.source == source)
+            .map(|f| f.flag.key.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ImportError(pub String);
+
+// --- Unleash's shapes (lenient: Unleash versions differ in what they send) ---
+
+#[derive(Deserialize)]
+struct State {
+    #[serde(default)]
+    features: Vec<Feature>,
+    #[serde(default)]
+    segments: Vec<USegment>,
+    #[serde(default)]
+    events: Vec<Event>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+enum Event {
+    Hydration {
+        #[serde(default)]
+        features: Vec<Feature>,
+        #[serde(default)]
+        segments: Vec<USegment>,
+    },
+    FeatureUpdated {
+        feature: Feature,
+    },
+    FeatureRemoved {
+        #[serde(rename = "featureName")]
+        feature_name: String,
+    },
+    SegmentUpdated {
+        segment: USegment,
+    },
+    SegmentRemoved {
+        #[serde(rename = "segmentId")]
+        segment_id: i64,
+    },
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct Feature {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    enabled: bool,
+    #[serde(default)]
+    strategies: Option<Vec<Strategy>>,
+    #[serde(default)]
+    variants: Option<Vec<UVariant>>,
+    #[serde(default)]
+    dependencies: Option<Vec<Value>>,
+}
+
+#[derive(Deserialize, Clone)]
+struct Strategy {
+    name: String,
+    #[serde(default)]
+    parameters: Option<HashMap<String, Value>>,
+    #[serde(default)]
+    constraints: Option<Vec<UConstraint>>,
+    #[serde(default)]
+    segments: Option<Vec<i64>>,
+    #[serde(default)]
+    variants: Option<Vec<UVariant>>,
+    #[serde(default)]
+    disabled: Option<bool>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct UConstraint {
+    context_name: String,
+    operator: String,
+    #[serde(default)]
+    values: Option<Vec<Value>>,
+    #[serde(default)]
+    value: Option<Value>,
+    #[serde(default)]
+    inverted: Option<bool>,
+    #[serde(default)]
+    case_insensitive: Option<bool>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct UVariant {
+    name: String,
+    #[serde(default)]
+    weight: Option<Value>,
+    #[serde(default)]
+    stickiness: Option<String>,
+    #[serde(default)]
+    payload: Option<Payload>,
+    #[serde(default)]
+    overrides: Option<Vec<Override>>,
+}
+
+#[derive(Deserialize, Clone)]
+struct Payload {
+    #[serde(rename = "type")]
+    kind: String,
+    value: Value,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct Override {
+    context_name: String,
+    #[serde(default)]
+    values: Vec<Value>,
+}
+
+#[derive(Deserialize, Clone)]
+struct USegment {
+    id: i64,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    constraints: Vec<UConstraint>,
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A flag key from an Unleash name: lowercase, other characters become `-`.
+pub fn key_for(name: &str) -> String {
+    let mut key: String = name
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(128)
+        .collect();
+    if !key.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        key = format!("f{}", &key[..key.len().min(127)]);
+    }
+    key
+}
+
+pub fn segment_key(id: i64) -> String {
+    format!("unleash-segment-{id}")
+}
+
+/// Reads an Unleash state (or delta events) and plans the import into `environment`.
+pub fn plan(json: &str, environment: &str) -> Result<ImportPlan, ImportError> {
+    let state: State = serde_json::from_str(json)
+        .map_err(|e| ImportError(format!("not an Unleash feature state: {e}")))?;
+    let (features, segments) = resolve(state);
+    let mut out = ImportPlan::default();
+    let mut known_segments = HashSet::new();
+    for s in &segments {
+        match s
+            .constraints
+            .iter()
+            .map(constraint)
+            .collect::<Result<Option<Vec<_>>, _>>()
+        {
+            Ok(Some(constraints)) => {
+                known_segments.insert(s.id);
+                out.segments.push(Segment {
+                    id: 0,
+                    key: segment_key(s.id),
+                    name: s
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| format!("Unleash segment {}", s.id)),
+                    description: "Imported from Unleash".into(),
+                    constraints,
+                    version: 0,
+                    created_at: 0,
+                    updated_at: 0,
+                });
+            }
+            // A segment that can never hold is left out; strategies using it never match.
+            Ok(None) => out
+                .notes
+                .push(format!("segment {} can never match and was left out", s.id)),
+            Err(reason) => out
+                .notes
+                .push(format!("segment {} left out: {reason}", s.id)),
+        }
+    }
+    let mut used_keys = HashSet::new();
+    for feature in features {
+        match translate(&feature, environment, &known_segments, &mut out.notes) {
+            Ok(mut imported) => {
+                if !used_keys.insert(imported.flag.key.clone()) {
+                    out.skipped.push(Skipped {
+                        feature: feature.name.clone(),
+                        reason: format!(
+                            "its key {:?} is taken by another imported feature",
+                            imported.flag.key
+                        ),
+                    });
+                    continue;
+                }
+                imported.source = feature.name.clone();
+                out.flags.push(imported);
+            }
+            Err(reason) => out.skipped.push(Skipped {
+                feature: feature.name.clone(),
+                reason,
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// The features and segments a state stands for, with delta events applied in order.
+fn resolve(state: State) -> (Vec<Feature>, Vec<USegment>) {
+    let mut features: BTreeMap<String, Feature> = state
+        .features
+        .into_iter()
+        .map(|f| (f.name.clone(), f))
+        .collect();
+    let mut order: Vec<String> = features.keys().cloned().collect();
+    let mut segments: BTreeMap<i64, USegment> =
+        state.segments.into_iter().map(|s| (s.id, s)).collect();
+    let mut put = |f: Feature, features: &mut BTreeMap<String, Feature>| {
+        if !features.contains_key(&f.name) {
+            order.push(f.name.clone());
+        }
+        features.insert(f.name.clone(), f);
+    };
+    for event in state.events {
+        match event {
+            Event::Hydration {
+                features: fs,
+                segments: ss,
+            } => {
+                features.clear();
+                segments = ss.into_iter().map(|s| (s.id, s)).collect();
+                for f in fs {
+                    put(f, &mut features);
+                }
+            }
+            Event::FeatureUpdated { feature } => put(feature, &mut features),
+            Event::FeatureRemoved { feature_name } => {
+                features.remove(&feature_name);
+            }
+            Event::SegmentUpdated { segment } => {
+                segments.insert(segment.id, segment);
+            }
+            Event::SegmentRemoved { segment_id } => {
+                segments.remove(&segment_id);
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let ordered = order
+        .into_iter()
+        .filter(|n| seen.insert(n.clone()))
+        .filter_map(|n| features.remove(&n))
+        .collect();
+    (ordered, segments.into_values().collect())
+}
+
+/// `Ok(None)`: a constraint that never holds (an operator Unleash does not define).
+fn constraint(c: &UConstraint) -> Result<Option<Constraint>, String> {
+    let Some(operator) = Operator::parse(&c.operator) else {
+        if UNSUPPORTED_OPERATORS.contains(&c.operator.as_str()) {
+            return Err(format!("operator {} is not supported", c.operator));
+        }
+        return Ok(None);
+    };
+    let values = if operator.is_multi() {
+        c.values
+            .clone()
+            .unwrap_or_default()
+            .iter()
+            .map(text)
+            .collect()
+    } else {
+        match (&c.value, &c.values) {
+            (Some(v), _) => vec![text(v)],
+            (None, Some(vs)) if !vs.is_empty() => vec![text(&vs[0])],
+            _ => vec![String::new()],
+        }
+    };
+    Ok(Some(Constraint {
+        attribute: c.context_name.clone(),
+        operator,
+        values,
+        inverted: c.inverted.unwrap_or(false),
+        case_insensitive: c.case_insensitive.unwrap_or(false),
+    }))
+}
+
+fn param<'a>(s: &'a Strategy, name: &str) -> Option<&'a Value> {
+    s.parameters.as_ref().and_then(|p| p.get(name))
+}
+
+fn percentage(v: Option<&Value>) -> Result<u32, String> {
+    let raw = v.map(text).unwrap_or_else(|| "100".into());
+    raw.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=100.0).contains(p))
+        .map(|p| p.round() as u32)
+        .ok_or_else(|| format!("rollout {raw:?} is not a percentage"))
+}
+
+fn weight(v: &UVariant) -> u32 {
+    v.weight
+        .as_ref()
+        .and_then(|w| text(w).trim().parse::<f64>().ok())
+        .map(|w| w.max(0.0) as u32)
+        .unwrap_or(0)
+}
+
+/// What a variant's payload becomes for a flag of `kind`.
+fn variant_value(v: &UVariant, kind: FlagKind) -> Value {
+    match (&v.payload, kind) {
+        (Some(p), FlagKind::Json) => serde_json::from_str(&text(&p.value)).unwrap_or(Value::Null),
+        (Some(p), FlagKind::Number) => text(&p.value)
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
+        (Some(p), _) => Value::String(text(&p.value)),
+        (None, _) => Value::String(v.name.clone()),
+    }
+}
+
+fn kind_for(variants: &[&UVariant]) -> FlagKind {
+    if variants.is_empty() {
+        return FlagKind::Boolean;
+    }
+    let all = |kind: &str, test: &dyn Fn(&str) -> bool| {
+        variants.iter().all(|v| {
+            v.payload
+                .as_ref()
+                .is_some_and(|p| p.kind == kind && test(&text(&p.value)))
+        })
+    };
+    if all("json", &|s| {
+        serde_json::from_str::<Value>(s).is_ok_and(|j| j.is_object() || j.is_array())
+    }) {
+        FlagKind::Json
+    } else if all("number", &|s| {
+        s.trim().parse::<f64>().is_ok_and(f64::is_finite)
+    }) {
+        FlagKind::Number
+    } else {
+        FlagKind::String
+    }
+}
+
+fn split(variants: &[UVariant], stickiness: String, group: String) -> Serve {
+    Serve::Split(Split {
+        total: variants.iter().map(weight).sum::<u32>().max(1),
+        variants: variants
+            .iter()
+            .map(|v| Weighted {
+                variant: v.name.clone(),
+                weight: weight(v),
+            })
+            .collect(),
+        stickiness: Some(stickiness),
+        group_id: Some(group),
+    })
+}
+
+fn translate(
+    feature: &Feature,
+    environment: &str,
+    segments: &HashSet<i64>,
+    notes: &mut Vec<String>,
+) -> Result<ImportedFlag, String> {
+    if feature.dependencies.as_ref().is_some_and(|d| !d.is_empty()) {
+        return Err("dependent features are not supported".into());
+    }
+    let feature_variants = feature.variants.clone().unwrap_or_default();
+    let strategies: Vec<Strategy> = feature
+        .strategies
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.disabled != Some(true))
+        .collect();
+    let mut all_variants: Vec<&UVariant> = feature_variants.iter().collect();
+    for s in &strategies {
+        all_variants.extend(s.variants.iter().flatten());
+    }
+    let kind = kind_for(&all_variants);
+    let mut variants: Vec<Variant> = Vec::new();
+    let (off, on) = if kind == FlagKind::Boolean {
+        variants = Variant::boolean_pair();
+        ("off".to_string(), "on".to_string())
+    } else {
+        let mut names = HashSet::new();
+        for v in &all_variants {
+            if names.insert(v.name.clone()) {
+                variants.push(Variant {
+                    key: v.name.clone(),
+                    value: variant_value(v, kind),
+                    description: String::new(),
+                });
+            }
+        }
+        let mut disabled = "disabled".to_string();
+        while names.contains(&disabled) {
+            disabled.push('_');
+        }
+        let nothing = match kind {
+            FlagKind::Json => Value::Object(Default::default()),
+            FlagKind::Number => Value::from(0),
+            _ => Value::String(String::new()),
+        };
+        variants.push(Variant {
+            key: disabled.clone(),
+            value: nothing,
+            description: "Unleash's \"disabled\" variant".into(),
+        });
+        (disabled.clone(), disabled)
+    };
+
+    // Without strategies, an enabled Unleash feature is on for everyone.
+    let strategies = if feature.strategies.as_ref().is_none_or(|s| s.is_empty()) {
+        vec![Strategy {
+            name: "default".into(),
+            parameters: None,
+            constraints: None,
+            segments: None,
+            variants: None,
+            disabled: None,
+        }]
+    } else {
+        strategies
+    };
+    let mut rules = Vec::new();
+    for (i, s) in strategies.iter().enumerate() {
+        let Some(base) = strategy_rule(s, i, segments)? else {
+            notes.push(format!(
+                "{}: strategy {} ({}) can never match and was left out",
+                feature.name,
+                i + 1,
+                s.name
+            ));
+            continue;
+        };
+        let strategy_variants = s.variants.clone().unwrap_or_default();
+        if !strategy_variants.is_empty() {
+            let stickiness = param(s, "stickiness")
+                .map(text)
+                .unwrap_or_else(|| "default".into());
+            let group = param(s, "groupId")
+                .map(text)
+                .unwrap_or_else(|| feature.name.clone());
+            rules.push(Rule {
+                serve: split(&strategy_variants, stickiness, group),
+                ..base
+            });
+        } else if !feature_variants.is_empty() {
+            // Feature variants: overrides first, then the sticky split grouped by feature name.
+            for v in &feature_variants {
+                for (j, o) in v.overrides.iter().flatten().enumerate() {
+                    let mut constraints = base.constraints.clone();
+                    constraints.push(Constraint {
+                        attribute: o.context_name.clone(),
+                        operator: Operator::In,
+                        values: o.values.iter().map(text).collect(),
+                        inverted: false,
+                        case_insensitive: false,
+                    });
+                    rules.push(Rule {
+                        id: format!("{}-override-{}-{}", base.id, key_for(&v.name), j + 1),
+                        constraints,
+                        serve: Serve::Variant {
+                            variant: v.name.clone(),
+                        },
+                        ..base.clone()
+                    });
+                }
+            }
+            let stickiness = feature_variants[0]
+                .stickiness
+                .clone()
+                .unwrap_or_else(|| "default".into());
+            rules.push(Rule {
+                serve: split(&feature_variants, stickiness, feature.name.clone()),
+                ..base
+            });
+        } else {
+            rules.push(Rule {
+                serve: Serve::Variant {
+                    variant: on.clone(),
+                },
+                ..base
+            });
+        }
+    }
+    Ok(ImportedFlag {
+        source: feature.name.clone(),
+        flag: Flag {
+            id: 0,
+            key: key_for(&feature.name),
+            name: feature.name.chars().take(200).collect(),
+            description: feature.description.clone().unwrap_or_default(),
+            tags: vec!["unleash".into()],
+            owner: String::new(),
+            kind,
+            variants,
+            archived: false,
+            version: 0,
+            created_at: 0,
+            updated_at: 0,
+        },
+        settings: FlagEnvironment {
+            environment: environment.to_string(),
+            enabled: feature.enabled,
+            off_variant: off.clone(),
+            default_variant: off,
+            rules,
+            version: 0,
+            updated_at: 0,
+        },
+    })
+}
+
+/// The rule a strategy becomes (serving nothing yet), `Ok(None)` if it can never match.
+fn strategy_rule(
+    s: &Strategy,
+    index: usize,
+    segments: &HashSet<i64>,
+) -> Result<Option<Rule>, String> {
+    let mut constraints = Vec::new();
+    for c in s.constraints.iter().flatten() {
+        match constraint(c)? {
+            Some(c) => constraints.push(c),
+            None => return Ok(None),
+        }
+    }
+    let mut segment_keys = Vec::new();
+    for id in s.segments.iter().flatten() {
+        if !segments.contains(id) {
+            return Ok(None);
+        }
+        segment_keys.push(segment_key(*id));
+    }
+    let group = param(s, "groupId").map(text).filter(|g| !g.is_empty());
+    let rollout = |percentage: u32, stickiness: &str| {
+        Some(Rollout {
+            percentage,
+            stickiness: stickiness.into(),
+            group_id: group.clone(),
+        })
+    };
+    let rollout = match s.name.as_str() {
+        "default" => None,
+        "userWithId" => {
+            let ids: Vec<String> = param(s, "userIds")
+                .map(text)
+                .unwrap_or_default()
+                .split(',')
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty())
+                .collect();
+            constraints.push(Constraint {
+                attribute: "userId".into(),
+                operator: Operator::In,
+                values: ids,
+                inverted: false,
+                case_insensitive: false,
+            });
+            None
+        }
+        "remoteAddress" => {
+            let ips: Vec<String> = param(s, "IPs")
+                .map(text)
+                .unwrap_or_default()
+                .split(',')
+                .map(|u| u.trim().to_string())
+                .filter(|u| !u.is_empty())
+                .collect();
+            if ips.iter().any(|ip| ip.contains('/')) {
+                return Err("remoteAddress with CIDR ranges is not supported".into());
+            }
+            constraints.push(Constraint {
+                attribute: "remoteAddress".into(),
+                operator: Operator::In,
+                values: ips,
+                inverted: false,
+                case_insensitive: false,
+            });
+            None
+        }
+        "flexibleRollout" => {
+            let stickiness = param(s, "stickiness")
+                .map(text)
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "default".into());
+            rollout(percentage(param(s, "rollout"))?, &stickiness)
+        }
+        "gradualRolloutUserId" => rollout(percentage(param(s, "percentage"))?, "userId"),
+        "gradualRolloutSessionId" => rollout(percentage(param(s, "percentage"))?, "sessionId"),
+        "gradualRolloutRandom" => rollout(percentage(param(s, "percentage"))?, "random"),
+        other => return Err(format!("strategy {other} is not supported")),
+    };
+    Ok(Some(Rule {
+        id: format!("s{}", index + 1),
+        name: s.name.clone(),
+        constraints,
+        segments: segment_keys,
+        rollout,
+        serve: Serve::Variant {
+            variant: String::new(),
+        },
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_slugs() {
+        assert_eq!(
+            key_for("Feature.flexibleRollout.10"),
+            "feature.flexiblerollout.10"
+        );
+        assert_eq!(
+            key_for("Feature.UTF-8.Hellø_Wørld"),
+            "feature.utf-8.hell-_w-rld"
+        );
+        assert_eq!(key_for("_hidden"), "f_hidden");
+    }
+
+    #[test]
+    fn malformed_input_is_a_clear_error() {
+        assert!(
+            plan("{not json", "dev")
+                .unwrap_err()
+                .0
+                .starts_with("not an Unleash feature state")
+        );
+        assert!(plan(r#"{"features": 5}"#, "dev").is_err());
+        assert_eq!(plan("{}", "dev").unwrap(), ImportPlan::default());
+    }
+
+    #[test]
+    fn unsupported_features_are_reported_by_name() {
+        let json = r#"{"features": [
+            {"name": "a", "enabled": true, "strategies": [{"name": "applicationHostname", "parameters": {"hostNames": "x"}}]},
+            {"name": "b", "enabled": true, "strategies": [{"name": "default", "constraints": [{"contextName": "userId", "operator": "REGEX", "value": "^x"}]}]},
+            {"name": "c", "enabled": true, "strategies": [{"name": "default", "constraints": [{"contextName": "userId", "operator": "NO_SUCH_OP", "value": "x"}]}]}
+        ]}"#;
+        let p = plan(json, "dev").unwrap();
+        assert_eq!(
+            p.skipped,
+            vec![
+                Skipped {
+                    feature: "a".into(),
+                    reason: "strategy applicationHostname is not supported".into()
+                },
+                Skipped {
+                    feature: "b".into(),
+                    reason: "operator REGEX is not supported".into()
+                },
+            ]
+        );
+        // An operator Unleash does not define never holds: the strategy is dropped, losslessly.
+        assert_eq!(p.flags.len(), 1);
+        assert!(p.flags[0].settings.rules.is_empty());
+        assert_eq!(p.notes.len(), 1);
+    }
+}
