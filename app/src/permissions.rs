@@ -77,6 +77,16 @@ pub enum Resource<'a> {
     Config(EnvScope<'a>),
     Menus(EnvScope<'a>),
     SdkKeys(EnvScope<'a>),
+    /// A flag's definition (name, variants, archived), shared by every environment; `live_in`
+    /// lists the environments where it is switched on, which a change would affect at once.
+    FlagDefinition {
+        live_in: &'a [EnvScope<'a>],
+    },
+    /// A segment, shared by every environment; `used_in` lists the environments whose flag
+    /// rules use it.
+    Segment {
+        used_in: &'a [EnvScope<'a>],
+    },
 }
 
 /// May `subject` perform `action` on `resource`?
@@ -102,6 +112,17 @@ pub fn may(subject: &Subject, action: Action, resource: Resource<'_>) -> bool {
             Publish => subject.at_least(&env, Role::Publisher),
         },
         Resource::SdkKeys(env) => subject.at_least(&env, Role::Admin),
+        Resource::FlagDefinition { live_in: affected }
+        | Resource::Segment { used_in: affected } => match action {
+            Read => subject.admin || !subject.roles.is_empty(),
+            // An editor somewhere, who may also change flags everywhere the change would show.
+            Write | Publish => {
+                (subject.admin || subject.roles.values().any(|r| *r >= Role::Editor))
+                    && affected
+                        .iter()
+                        .all(|env| may(subject, Write, Resource::Flags(*env)))
+            }
+        },
     }
 }
 
@@ -183,6 +204,63 @@ mod tests {
         let viewer = subject(&[("production", Role::Viewer)]);
         assert!(may(&viewer, Action::Read, Resource::EnvAudit(PROD)));
         assert!(!may(&viewer, Action::Read, Resource::GlobalAudit));
+    }
+
+    #[test]
+    fn shared_definitions_need_write_access_wherever_they_are_live() {
+        let editor = subject(&[("staging", Role::Editor), ("production", Role::Viewer)]);
+        let nowhere: [EnvScope; 0] = [];
+        assert!(may(
+            &editor,
+            Action::Write,
+            Resource::FlagDefinition { live_in: &nowhere }
+        ));
+        assert!(may(
+            &editor,
+            Action::Write,
+            Resource::FlagDefinition {
+                live_in: &[STAGING]
+            }
+        ));
+        assert!(!may(
+            &editor,
+            Action::Write,
+            Resource::FlagDefinition {
+                live_in: &[STAGING, PROD]
+            }
+        ));
+        assert!(!may(
+            &editor,
+            Action::Write,
+            Resource::Segment { used_in: &[PROD] }
+        ));
+        assert!(may(
+            &editor,
+            Action::Read,
+            Resource::Segment { used_in: &[PROD] }
+        ));
+        let viewer = subject(&[("staging", Role::Viewer)]);
+        assert!(
+            !may(
+                &viewer,
+                Action::Write,
+                Resource::Segment { used_in: &nowhere }
+            ),
+            "viewers create nothing"
+        );
+        assert!(!may(
+            &Subject::default(),
+            Action::Read,
+            Resource::FlagDefinition { live_in: &nowhere }
+        ));
+        let publisher = subject(&[("staging", Role::Editor), ("production", Role::Publisher)]);
+        assert!(may(
+            &publisher,
+            Action::Write,
+            Resource::FlagDefinition {
+                live_in: &[STAGING, PROD]
+            }
+        ));
     }
 
     #[test]

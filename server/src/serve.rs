@@ -49,10 +49,34 @@ pub async fn serve(config: Config) -> Result<(), String> {
         }
         Err(e) => return Err(format!("cannot create the first administrator: {e}")),
     }
+    let delivery = Arc::new(
+        app::backend::delivery::Delivery::load(&db)
+            .await
+            .map_err(|e| format!("cannot load flags for delivery: {e}"))?,
+    );
     let state = AppState {
         db: db.clone(),
         settings: Arc::new(config.settings.clone()),
         leptos_options,
+        delivery: delivery.clone(),
+    };
+    // Changes by other server processes (and the command line) reach this one's snapshots.
+    let follower = {
+        let (delivery, db) = (delivery.clone(), db.clone());
+        tokio::spawn(async move { delivery.follow(&db).await })
+    };
+    // SDK key use times are kept in memory on the hot path and written once a minute.
+    let flusher = {
+        let (delivery, db) = (delivery.clone(), db.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                if let Err(e) = delivery.keys.flush_usage(&db).await {
+                    tracing::warn!(error = %e, "recording SDK key use failed");
+                }
+            }
+        })
     };
     let router = crate::app::router(state, config.max_body_bytes);
     let listener = TcpListener::bind(addr)
@@ -66,6 +90,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| format!("server error: {e}"))?;
+    follower.abort();
+    flusher.abort();
+    if let Err(e) = delivery.keys.flush_usage(&db).await {
+        tracing::warn!(error = %e, "recording SDK key use failed");
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

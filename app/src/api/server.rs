@@ -54,7 +54,7 @@ pub async fn authenticated() -> Result<(AppState, SignedIn), AppError> {
 pub async fn run<C: crate::backend::command::Command>(command: C) -> Result<C::Output, AppError> {
     respond(async {
         let (state, me) = authenticated().await?;
-        crate::backend::execute(&state.db, &me.actor, command).await
+        state.execute(&me.actor, command).await
     })
     .await
 }

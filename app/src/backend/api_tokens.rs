@@ -154,10 +154,8 @@ impl Command for NewApiToken {
         .try_get("id")?;
         roles::replace(tx, Holder::Token, id, &self.roles).await?;
         let token = find(tx, id).await?.ok_or(AppError::Internal)?;
-        Ok(Applied {
-            audit: Some(record(&token, "create", None, Some(&token))),
-            output: ApiTokenCreated { token, secret },
-        })
+        let audit = record(&token, "create", None, Some(&token));
+        Ok(Applied::one(ApiTokenCreated { token, secret }, audit))
     }
 }
 
@@ -180,10 +178,7 @@ impl Command for RevokeApiToken {
             return Err(conflict(ENTITY, &before));
         }
         if before.revoked_at.is_some() {
-            return Ok(Applied {
-                output: before,
-                audit: None,
-            });
+            return Ok(Applied::unchanged(before));
         }
         let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
             .bind(ctx.now)
@@ -195,9 +190,7 @@ impl Command for RevokeApiToken {
             return Err(conflict(ENTITY, &find(tx, self.id).await?));
         }
         let after = find(tx, self.id).await?.ok_or(AppError::Internal)?;
-        Ok(Applied {
-            audit: Some(record(&after, "revoke", Some(&before), Some(&after))),
-            output: after,
-        })
+        let audit = record(&after, "revoke", Some(&before), Some(&after));
+        Ok(Applied::one(after, audit))
     }
 }

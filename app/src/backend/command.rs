@@ -5,6 +5,7 @@
 
 use super::actor::Actor;
 use super::audit_log;
+use super::changes::{self, Topic};
 use super::db::{Db, Tx, now_ms};
 use super::environments;
 use crate::AppError;
@@ -26,11 +27,28 @@ pub struct AuditRecord {
     pub after: Option<Value>,
 }
 
-/// A command's result and the record of what it changed (`None` when it changed nothing, in
+/// A command's result and the records of what it changed (none when it changed nothing, in
 /// which case nothing is audited).
 pub struct Applied<T> {
     pub output: T,
-    pub audit: Option<AuditRecord>,
+    pub audit: Vec<AuditRecord>,
+}
+
+impl<T> Applied<T> {
+    pub fn one(output: T, record: AuditRecord) -> Applied<T> {
+        Applied {
+            output,
+            audit: vec![record],
+        }
+    }
+
+    /// Nothing changed.
+    pub fn unchanged(output: T) -> Applied<T> {
+        Applied {
+            output,
+            audit: Vec::new(),
+        }
+    }
 }
 
 /// Facts a command may need while applying.
@@ -54,6 +72,11 @@ pub trait Command: Send {
 
     /// The shared validation rules for this input.
     fn validate(&self) -> Result<(), FieldErrors>;
+
+    /// What running apps read that this command changes (snapshots of these are refreshed).
+    fn topics(&self) -> &'static [Topic] {
+        &[]
+    }
 
     /// Checks the expected version, writes, and describes the change for the audit trail.
     fn apply(
@@ -86,9 +109,13 @@ pub async fn execute<C: Command>(
         environment,
         now: now_ms(),
     };
+    let command_topics = command.topics();
     let applied = command.apply(&mut tx, &ctx).await?;
-    if let Some(record) = &applied.audit {
+    for record in &applied.audit {
         audit_log::append(&mut tx, actor, ctx.now, record).await?;
+    }
+    if !applied.audit.is_empty() {
+        changes::record(&mut tx, db.backend(), command_topics, ctx.now).await?;
     }
     tx.commit().await?;
     Ok(applied.output)

@@ -47,6 +47,7 @@ pub enum DbError {
 #[derive(Clone, Debug)]
 pub struct Db {
     backend: Backend,
+    url: String,
     read: AnyPool,
     write: AnyPool,
 }
@@ -96,6 +97,7 @@ impl Db {
         };
         Ok(Db {
             backend,
+            url: url.to_string(),
             read,
             write,
         })
@@ -112,6 +114,11 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The connection URL (for a dedicated notification listener).
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// For queries that change nothing.

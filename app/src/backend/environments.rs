@@ -139,10 +139,8 @@ impl Command for NewEnvironment {
         .fetch_one(&mut **tx)
         .await?;
         let env = from_row(&row)?;
-        Ok(Applied {
-            audit: Some(record(&env, "create", None, Some(&env))),
-            output: env,
-        })
+        let audit = record(&env, "create", None, Some(&env));
+        Ok(Applied::one(env, audit))
     }
 }
 
@@ -161,10 +159,7 @@ impl Command for UpdateEnvironment {
         let before = load_for_update(tx, &self.key, self.version).await?;
         let name = self.name.trim();
         if before.name == name && before.protected == self.protected {
-            return Ok(Applied {
-                output: before,
-                audit: None,
-            });
+            return Ok(Applied::unchanged(before));
         }
         let row = sqlx::query(&format!(
             "UPDATE environments SET name = $1, protected = $2, version = version + 1, updated_at = $3 \
@@ -182,10 +177,8 @@ impl Command for UpdateEnvironment {
             return Err(conflict(ENTITY, &find(tx, &self.key).await?));
         };
         let after = from_row(&row)?;
-        Ok(Applied {
-            audit: Some(record(&after, "update", Some(&before), Some(&after))),
-            output: after,
-        })
+        let audit = record(&after, "update", Some(&before), Some(&after));
+        Ok(Applied::one(after, audit))
     }
 }
 
@@ -226,9 +219,9 @@ impl Command for DeleteEnvironment {
         if done.rows_affected() != 1 {
             return Err(conflict(ENTITY, &find(tx, &self.key).await?));
         }
-        Ok(Applied {
-            audit: Some(record(&before, "delete", Some(&before), None)),
-            output: (),
-        })
+        Ok(Applied::one(
+            (),
+            record(&before, "delete", Some(&before), None),
+        ))
     }
 }

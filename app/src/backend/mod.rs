@@ -3,14 +3,18 @@
 pub mod actor;
 pub mod api_tokens;
 pub mod audit_log;
+pub mod changes;
 pub mod command;
 pub mod db;
+pub mod delivery;
 pub mod environments;
+pub mod flags;
 mod http_error;
 pub mod login;
 pub mod passwords;
 pub mod request_info;
 pub mod roles;
+pub mod sdk_keys;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

@@ -47,6 +47,29 @@ impl Sql {
         self
     }
 
+    /// Appends another fragment, renumbering its placeholders after this one's.
+    pub fn append(&mut self, other: &Sql) -> &mut Self {
+        let offset = self.binds.len();
+        let mut text = String::with_capacity(other.text.len());
+        let mut chars = other.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '$' && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+                let mut n = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    n.push(*d);
+                    chars.next();
+                }
+                text.push('$');
+                text.push_str(&(n.parse::<usize>().unwrap_or(0) + offset).to_string());
+            } else {
+                text.push(c);
+            }
+        }
+        self.text.push_str(&text);
+        self.binds.extend(other.binds.iter().cloned());
+        self
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -1,7 +1,11 @@
 //! What every request handler and server function can reach.
 
+use super::actor::Actor;
+use super::command::{self, Command};
 use super::db::Db;
+use super::delivery::Delivery;
 use super::settings::Settings;
+use crate::AppError;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -11,6 +15,27 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub leptos_options: LeptosOptions,
+    pub delivery: Arc<Delivery>,
+}
+
+impl AppState {
+    /// Runs a command through the command layer, then refreshes what it changed for the delivery
+    /// APIs on this server before answering (so a revoked key is refused from the next request).
+    pub async fn execute<C: Command>(
+        &self,
+        actor: &Actor,
+        command: C,
+    ) -> Result<C::Output, AppError> {
+        let topics = command.topics();
+        let output = command::execute(&self.db, actor, command).await?;
+        if !topics.is_empty() {
+            // The change is committed; a failed refresh is retried by the change follower.
+            if let Err(e) = self.delivery.refresh(&self.db, topics).await {
+                tracing::error!(error = %e, "refreshing delivery snapshots after a command failed");
+            }
+        }
+        Ok(output)
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -198,10 +198,8 @@ impl Command for NewUser {
         .try_get("id")?;
         roles::replace(tx, Holder::User, id, &self.roles).await?;
         let user = find(tx, id).await?.ok_or(AppError::Internal)?;
-        Ok(Applied {
-            audit: Some(record(&user, "create", None, Some(snapshot(&user)))),
-            output: user,
-        })
+        let audit = record(&user, "create", None, Some(snapshot(&user)));
+        Ok(Applied::one(user, audit))
     }
 }
 
@@ -225,10 +223,7 @@ impl Command for UpdateUser {
             && before.admin == self.admin
             && before.roles == self.roles
         {
-            return Ok(Applied {
-                output: before,
-                audit: None,
-            });
+            return Ok(Applied::unchanged(before));
         }
         if email != before.email && email_taken(tx, &email, Some(self.id)).await? {
             return Err(AppError::field("email", "A user with this email exists"));
@@ -257,15 +252,13 @@ impl Command for UpdateUser {
             .await?;
         roles::replace(tx, Holder::User, self.id, &self.roles).await?;
         let after = find(tx, self.id).await?.ok_or(AppError::Internal)?;
-        Ok(Applied {
-            audit: Some(record(
-                &after,
-                "update",
-                Some(snapshot(&before)),
-                Some(snapshot(&after)),
-            )),
-            output: after,
-        })
+        let audit = record(
+            &after,
+            "update",
+            Some(snapshot(&before)),
+            Some(snapshot(&after)),
+        );
+        Ok(Applied::one(after, audit))
     }
 }
 
@@ -283,10 +276,7 @@ impl Command for SetUserDisabled {
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<User>, AppError> {
         let before = load_for_update(tx, self.id, self.version).await?;
         if before.disabled == self.disabled {
-            return Ok(Applied {
-                output: before,
-                audit: None,
-            });
+            return Ok(Applied::unchanged(before));
         }
         if self.disabled {
             if ctx.actor.id == Some(self.id) && ctx.actor.kind == crate::domain::ActorKind::User {
@@ -314,15 +304,13 @@ impl Command for SetUserDisabled {
         }
         let after = find(tx, self.id).await?.ok_or(AppError::Internal)?;
         let action = if self.disabled { "disable" } else { "enable" };
-        Ok(Applied {
-            audit: Some(record(
-                &after,
-                action,
-                Some(snapshot(&before)),
-                Some(snapshot(&after)),
-            )),
-            output: after,
-        })
+        let audit = record(
+            &after,
+            action,
+            Some(snapshot(&before)),
+            Some(snapshot(&after)),
+        );
+        Ok(Applied::one(after, audit))
     }
 }
 
@@ -349,15 +337,13 @@ impl Command for ResetPassword {
         // Whoever knew the old password is out.
         end_sessions(tx, self.id).await?;
         let after = find(tx, self.id).await?.ok_or(AppError::Internal)?;
-        Ok(Applied {
-            // The hash is never recorded; the event says that it changed.
-            audit: Some(record(
-                &after,
-                "reset_password",
-                Some(json!({"password": "(previous)"})),
-                Some(json!({"password": "(changed)"})),
-            )),
-            output: after,
-        })
+        // The hash is never recorded; the event says that it changed.
+        let audit = record(
+            &after,
+            "reset_password",
+            Some(json!({"password": "(previous)"})),
+            Some(json!({"password": "(changed)"})),
+        );
+        Ok(Applied::one(after, audit))
     }
 }

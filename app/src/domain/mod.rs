@@ -4,6 +4,7 @@ mod api_token;
 mod audit;
 mod environment;
 mod role;
+mod sdk_key;
 mod session;
 mod user;
 
@@ -13,6 +14,7 @@ pub use audit::{
 };
 pub use environment::{DeleteEnvironment, Environment, NewEnvironment, UpdateEnvironment};
 pub use role::Role;
+pub use sdk_key::{NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
 pub use session::{Credentials, SessionInfo};
 pub use user::{NewUser, ResetPassword, SetUserDisabled, UpdateUser, User};
 

@@ -69,6 +69,7 @@ impl CompiledConstraint {
                 Some(v) => Test::Version(op, v),
                 None => Test::Never,
             },
+            Operator::Unknown => Test::Never,
         };
         CompiledConstraint {
             attribute: c.attribute.clone(),

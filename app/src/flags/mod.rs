@@ -5,9 +5,13 @@ pub mod constraint;
 pub mod context;
 pub mod engine;
 pub mod hash;
+pub mod inputs;
 pub mod model;
 pub mod unleash;
+pub mod views;
 
 pub use context::EvalContext;
 pub use engine::{CompiledFlag, CompiledSegment, Evaluation, Reason, RuleTrace, Segments};
+pub use inputs::*;
 pub use model::*;
+pub use views::*;

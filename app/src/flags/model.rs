@@ -237,6 +237,9 @@ pub enum Operator {
     SemverLte,
     SemverGt,
     SemverGte,
+    /// Anything else a client sent: refused by validation with a field error, never evaluated.
+    #[serde(other)]
+    Unknown,
 }
 
 impl Operator {
@@ -279,6 +282,7 @@ impl Operator {
             Operator::SemverLte => "SEMVER_LTE",
             Operator::SemverGt => "SEMVER_GT",
             Operator::SemverGte => "SEMVER_GTE",
+            Operator::Unknown => "UNKNOWN",
         }
     }
 
@@ -306,6 +310,7 @@ impl Operator {
             Operator::SemverLte => "version ≤",
             Operator::SemverGt => "version >",
             Operator::SemverGte => "version ≥",
+            Operator::Unknown => "unknown operator",
         }
     }
 

@@ -2,8 +2,9 @@
 
 use super::{FieldErrors, Validate, rules};
 use crate::domain::{
-    AuditFilter, Credentials, DeleteEnvironment, NewApiToken, NewEnvironment, NewUser,
-    ResetPassword, RevokeApiToken, Role, SetUserDisabled, UpdateEnvironment, UpdateUser,
+    AuditFilter, Credentials, DeleteEnvironment, NewApiToken, NewEnvironment, NewSdkKey, NewUser,
+    ResetPassword, RevokeApiToken, RevokeSdkKey, Role, SetUserDisabled, UpdateEnvironment,
+    UpdateUser,
 };
 use std::collections::BTreeMap;
 
@@ -106,6 +107,23 @@ impl Validate for NewApiToken {
 }
 
 impl Validate for RevokeApiToken {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("version", rules::version(self.version));
+        e.into_result()
+    }
+}
+
+impl Validate for NewSdkKey {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("environment", rules::environment_key(&self.environment));
+        e.check("name", rules::token_name(&self.name));
+        e.into_result()
+    }
+}
+
+impl Validate for RevokeSdkKey {
     fn validate(&self) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
         e.check("version", rules::version(self.version));

@@ -2,6 +2,7 @@
 //! every request and answers 422 with the same field errors.
 
 mod field_errors;
+pub mod flags;
 mod inputs;
 pub mod rules;
 

@@ -1,7 +1,7 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
-use app::backend::{AppState, environments, execute};
+use app::backend::{AppState, environments};
 use app::domain::{DeleteEnvironment, Environment, NewEnvironment, UpdateEnvironment};
 use axum::Json;
 use axum::extract::State;
@@ -34,10 +34,7 @@ pub async fn create(
     TokenActor(actor): TokenActor,
     JsonBody(input): JsonBody<NewEnvironment>,
 ) -> Result<(StatusCode, Json<Environment>), AppError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(execute(&s.db, &actor, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.execute(&actor, input).await?)))
 }
 
 /// Renames an environment or changes whether it is protected.
@@ -58,7 +55,7 @@ pub async fn update(
         protected: c.protected,
         version: c.version,
     };
-    Ok(Json(execute(&s.db, &actor, input).await?))
+    Ok(Json(s.execute(&actor, input).await?))
 }
 
 /// Deletes an unprotected environment and the roles in it.
@@ -73,8 +70,7 @@ pub async fn delete(
     PathParam(key): PathParam<String>,
     QueryParams(v): QueryParams<Version>,
 ) -> Result<StatusCode, AppError> {
-    execute(
-        &s.db,
+    s.execute(
         &actor,
         DeleteEnvironment {
             key,

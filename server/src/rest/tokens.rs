@@ -1,7 +1,7 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, TokenActor};
 use app::AppError;
-use app::backend::{AppState, api_tokens, execute};
+use app::backend::{AppState, api_tokens};
 use app::domain::{ApiToken, ApiTokenCreated, NewApiToken, RevokeApiToken};
 use axum::Json;
 use axum::extract::State;
@@ -27,10 +27,7 @@ pub async fn create(
     TokenActor(actor): TokenActor,
     JsonBody(input): JsonBody<NewApiToken>,
 ) -> Result<(StatusCode, Json<ApiTokenCreated>), AppError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(execute(&s.db, &actor, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.execute(&actor, input).await?)))
 }
 
 /// Revokes a token; it is refused from the next request on.
@@ -45,8 +42,7 @@ pub async fn revoke(
     JsonBody(v): JsonBody<Version>,
 ) -> Result<Json<ApiToken>, AppError> {
     Ok(Json(
-        execute(
-            &s.db,
+        s.execute(
             &actor,
             RevokeApiToken {
                 id,

@@ -1,7 +1,7 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, TokenActor};
 use app::AppError;
-use app::backend::{AppState, execute, users};
+use app::backend::{AppState, users};
 use app::domain::{NewUser, ResetPassword, Role, SetUserDisabled, UpdateUser, User};
 use axum::Json;
 use axum::extract::State;
@@ -45,10 +45,7 @@ pub async fn create(
     TokenActor(actor): TokenActor,
     JsonBody(input): JsonBody<NewUser>,
 ) -> Result<(StatusCode, Json<User>), AppError> {
-    Ok((
-        StatusCode::CREATED,
-        Json(execute(&s.db, &actor, input).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(s.execute(&actor, input).await?)))
 }
 
 /// Changes a user's email, name, administrator flag and roles.
@@ -71,7 +68,7 @@ pub async fn update(
         roles: c.roles,
         version: c.version,
     };
-    Ok(Json(execute(&s.db, &actor, input).await?))
+    Ok(Json(s.execute(&actor, input).await?))
 }
 
 /// Disables a user and ends their sessions.
@@ -86,8 +83,7 @@ pub async fn disable(
     JsonBody(v): JsonBody<Version>,
 ) -> Result<Json<User>, AppError> {
     Ok(Json(
-        execute(
-            &s.db,
+        s.execute(
             &actor,
             SetUserDisabled {
                 id,
@@ -111,8 +107,7 @@ pub async fn enable(
     JsonBody(v): JsonBody<Version>,
 ) -> Result<Json<User>, AppError> {
     Ok(Json(
-        execute(
-            &s.db,
+        s.execute(
             &actor,
             SetUserDisabled {
                 id,
@@ -137,8 +132,7 @@ pub async fn reset_password(
     JsonBody(c): JsonBody<PasswordChange>,
 ) -> Result<Json<User>, AppError> {
     Ok(Json(
-        execute(
-            &s.db,
+        s.execute(
             &actor,
             ResetPassword {
                 id,

@@ -130,6 +130,7 @@ pub struct TestServer {
     pub backend: Backend,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    follower: tokio::task::JoinHandle<()>,
     // Dropped last: the database outlives the server using it.
     _db: TestDb,
 }
@@ -159,10 +160,20 @@ impl TestServer {
             .output_name("switchboard")
             .site_addr(addr)
             .build();
+        let delivery = Arc::new(
+            app::backend::delivery::Delivery::load(&db)
+                .await
+                .expect("load delivery snapshots"),
+        );
+        let follower = {
+            let (delivery, db) = (delivery.clone(), db.clone());
+            tokio::spawn(async move { delivery.follow(&db).await })
+        };
         let state = AppState {
             db,
             settings: Arc::new(settings),
             leptos_options,
+            delivery,
         };
         let router = server::app::router(state.clone(), 64 * 1024);
         let (tx, rx) = oneshot::channel::<()>();
@@ -183,6 +194,7 @@ impl TestServer {
             backend,
             shutdown: Some(tx),
             task: Some(task),
+            follower,
             _db: test_db,
         }
     }
@@ -245,17 +257,18 @@ impl TestServer {
             .iter()
             .map(|(e, r)| (e.to_string(), app::domain::Role::parse(r).unwrap()))
             .collect();
-        let created = app::backend::execute(
-            self.db(),
-            &app::backend::Actor::system("test setup"),
-            app::domain::NewApiToken {
-                name: name.into(),
-                admin,
-                roles,
-            },
-        )
-        .await
-        .expect("create token");
+        let created = self
+            .state
+            .execute(
+                &app::backend::Actor::system("test setup"),
+                app::domain::NewApiToken {
+                    name: name.into(),
+                    admin,
+                    roles,
+                },
+            )
+            .await
+            .expect("create token");
         Api {
             http: reqwest::Client::new(),
             base: self.base.clone(),
@@ -275,6 +288,7 @@ impl TestServer {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
+        self.follower.abort();
         self.state.db.close().await;
     }
 }

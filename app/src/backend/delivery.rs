@@ -1,0 +1,112 @@
+//! What the delivery APIs read, in memory: compiled flags per environment and the SDK key index.
+//! Refreshed right after this server's own commands, and when other processes change things.
+
+use super::changes::{CHANNEL, Topic};
+use super::db::{Backend, Db};
+use super::flags::snapshot::FlagSnapshots;
+use super::sdk_keys::KeyIndex;
+use crate::AppError;
+use sqlx::Row;
+use std::time::Duration;
+
+#[derive(Default)]
+pub struct Delivery {
+    pub flags: FlagSnapshots,
+    pub keys: KeyIndex,
+}
+
+impl Delivery {
+    pub async fn load(db: &Db) -> Result<Delivery, AppError> {
+        let delivery = Delivery::default();
+        delivery
+            .refresh(db, &[Topic::Flags, Topic::SdkKeys])
+            .await?;
+        Ok(delivery)
+    }
+
+    pub async fn refresh(&self, db: &Db, topics: &[Topic]) -> Result<(), AppError> {
+        for topic in topics {
+            match topic {
+                Topic::Flags => self.flags.reload(db).await?,
+                Topic::SdkKeys => self.keys.reload(db).await?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows changes made by other server processes (and, on SQLite, the command line) for as
+    /// long as the server runs: PostgreSQL notifications (no polling), or the change log.
+    pub async fn follow(&self, db: &Db) {
+        match db.backend() {
+            Backend::Postgres => self.follow_notifications(db).await,
+            Backend::Sqlite => self.follow_log(db).await,
+        }
+    }
+
+    async fn follow_notifications(&self, db: &Db) {
+        loop {
+            let mut listener = match sqlx::postgres::PgListener::connect(db.url()).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen for changes; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if let Err(e) = listener.listen(CHANNEL).await {
+                tracing::warn!(error = %e, "cannot listen for changes; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            // Anything may have changed while we were not listening.
+            self.refresh_logged(db, &[Topic::Flags, Topic::SdkKeys])
+                .await;
+            // Until the connection drops; then reconnect and catch up.
+            while let Ok(Some(n)) = listener.try_recv().await {
+                if let Some(topic) = Topic::parse(n.payload()) {
+                    self.refresh_logged(db, &[topic]).await;
+                }
+            }
+        }
+    }
+
+    async fn follow_log(&self, db: &Db) {
+        let mut seen = last_change(db).await.unwrap_or(0);
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let Ok(latest) = last_change(db).await else {
+                continue;
+            };
+            if latest > seen {
+                let rows = sqlx::query("SELECT DISTINCT topic FROM changes WHERE id > $1")
+                    .bind(seen)
+                    .fetch_all(db.reader())
+                    .await;
+                let topics: Vec<Topic> = rows
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r.try_get::<String, _>("topic").ok())
+                    .filter_map(|t| Topic::parse(&t))
+                    .collect();
+                self.refresh_logged(db, &topics).await;
+                seen = latest;
+            }
+        }
+    }
+
+    async fn refresh_logged(&self, db: &Db, topics: &[Topic]) {
+        if let Err(e) = self.refresh(db, topics).await {
+            tracing::error!(error = %e, "refreshing delivery snapshots failed");
+        }
+    }
+}
+
+async fn last_change(db: &Db) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query("SELECT COALESCE(MAX(id), 0) AS id FROM changes")
+            .fetch_one(db.reader())
+            .await?
+            .try_get("id")?,
+    )
+}

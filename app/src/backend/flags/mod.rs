@@ -1,0 +1,9 @@
+//! Server side of rollout flags: storage, commands, segments, the in-memory snapshot OFREP reads,
+//! and the Unleash import.
+
+pub mod commands;
+pub mod import;
+pub mod queries;
+pub mod segments;
+pub mod snapshot;
+pub mod store;

@@ -1,0 +1,75 @@
+//! What the flag list and the flag page read.
+
+use super::model::{Flag, FlagEnvironment, FlagKind, Segment};
+use crate::domain::Millis;
+use serde::{Deserialize, Serialize};
+
+/// Search, filter, sort and page through flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+pub struct FlagQuery {
+    /// Matches key, name or tag, case-insensitively.
+    pub search: Option<String>,
+    /// Whose on/off state to show (and filter by).
+    pub environment: Option<String>,
+    /// `on` or `off` in `environment`.
+    pub state: Option<String>,
+    /// Archived flags instead of active ones.
+    #[serde(default)]
+    pub archived: bool,
+    /// `key` (default), `name`, `updated` (newest first).
+    pub sort: Option<String>,
+    /// From 1.
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl FlagQuery {
+    pub const DEFAULT_PER_PAGE: u32 = 50;
+    pub const MAX_PER_PAGE: u32 = 200;
+
+    pub fn page(&self) -> u32 {
+        self.page.unwrap_or(1).max(1)
+    }
+
+    pub fn per_page(&self) -> u32 {
+        self.per_page
+            .unwrap_or(Self::DEFAULT_PER_PAGE)
+            .clamp(1, Self::MAX_PER_PAGE)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FlagSummary {
+    pub key: String,
+    pub name: String,
+    pub kind: FlagKind,
+    pub tags: Vec<String>,
+    pub archived: bool,
+    pub updated_at: Millis,
+    /// On or off in the queried environment (off when never configured there).
+    pub enabled: bool,
+    /// Number of rules in the queried environment.
+    pub rules: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FlagPage {
+    pub flags: Vec<FlagSummary>,
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A flag with its settings in every environment the reader may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FlagDetail {
+    pub flag: Flag,
+    /// Settings per environment; an environment never configured shows defaults at version 0.
+    pub environments: Vec<FlagEnvironment>,
+    /// Every segment, for the rule editor's picker and the browser-side evaluation.
+    pub segments: Vec<Segment>,
+}
