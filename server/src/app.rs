@@ -1,7 +1,7 @@
 //! The HTTP application: operations endpoints, APIs, and the Leptos dashboard, behind the
 //! security, metrics and body-size layers.
 
-use crate::{metrics, openapi, ops, rest, rpc_status, security};
+use crate::{metrics, ofrep, openapi, ops, rest, rpc_status, security};
 use app::backend::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -28,6 +28,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/api/openapi.json", get(openapi::serve))
         .nest(rest::BASE, rest::router())
+        .merge(ofrep::router())
         .leptos_routes_with_context(&state, routes, context.clone(), render)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,

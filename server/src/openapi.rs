@@ -11,6 +11,15 @@ impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
+            "sdk_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An environment's SDK key (also accepted as X-API-Key), for the delivery APIs."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
                 HttpBuilder::new()
@@ -44,6 +53,25 @@ impl Modify for BearerAuth {
         rest::tokens::create,
         rest::tokens::revoke,
         rest::audit::list,
+        rest::flags::list,
+        rest::flags::create,
+        rest::flags::show,
+        rest::flags::update,
+        rest::flags::archive,
+        rest::flags::restore,
+        rest::flags::save_settings,
+        rest::flags::switch,
+        rest::flags::copy_from,
+        rest::flags::import_unleash,
+        rest::segments::list,
+        rest::segments::create,
+        rest::segments::update,
+        rest::segments::delete,
+        rest::sdk_keys::list,
+        rest::sdk_keys::create,
+        rest::sdk_keys::revoke,
+        crate::ofrep::evaluate_flag,
+        crate::ofrep::evaluate_flags,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -51,6 +79,8 @@ impl Modify for BearerAuth {
         (name = "environments", description = "Development, staging, production and others"),
         (name = "tokens", description = "Admin API tokens"),
         (name = "audit", description = "The append-only audit trail"),
+        (name = "flags", description = "Rollout flags, their settings per environment, segments, Unleash import"),
+        (name = "delivery", description = "SDK keys, and the OFREP evaluation API apps call with them"),
     )
 )]
 pub struct ApiDoc;

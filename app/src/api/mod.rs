@@ -6,6 +6,9 @@ mod api_tokens;
 mod audit;
 mod auth;
 mod environments;
+mod flags;
+mod sdk_keys;
+mod segments;
 mod users;
 
 #[cfg(feature = "ssr")]
@@ -15,6 +18,9 @@ pub use api_tokens::*;
 pub use audit::*;
 pub use auth::*;
 pub use environments::*;
+pub use flags::*;
+pub use sdk_keys::*;
+pub use segments::*;
 pub use users::*;
 
 /// Where server functions are mounted (apart from the REST API under `/api`).

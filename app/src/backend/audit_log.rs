@@ -6,7 +6,7 @@ use super::command::AuditRecord;
 use super::db::{Db, Tx};
 use super::sql::Sql;
 use crate::AppError;
-use crate::domain::{ActorKind, ActorRef, AuditEvent, AuditFilter, AuditPage};
+use crate::domain::{ActorKind, ActorRef, AuditEvent, AuditFilter, AuditPage, SHARED_ENTITIES};
 use crate::permissions::{Action, EnvScope, Resource};
 use crate::validation::Validate;
 use sqlx::Row;
@@ -60,23 +60,34 @@ pub async fn list(db: &Db, actor: &Actor, filter: &AuditFilter) -> Result<AuditP
         }
         None if subject.admin => {}
         None => {
-            // Only the environments this subject holds a role in; never global events.
+            // The environments this subject holds a role in, and the shared flag and segment
+            // definitions; never users, environments or admin tokens.
             let visible: Vec<&String> = subject.roles.keys().collect();
             if visible.is_empty() {
                 return Err(AppError::Forbidden);
             }
-            sql.push(" AND environment IN (");
+            sql.push(" AND (environment IN (");
             for (i, env) in visible.into_iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
                 }
                 sql.bind_text(env.as_str());
             }
-            sql.push(")");
+            sql.push(") OR (environment IS NULL AND entity_type IN (");
+            for (i, t) in SHARED_ENTITIES.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind_text(*t);
+            }
+            sql.push(")))");
         }
     }
     if let Some(t) = filter.entity_type.as_deref().filter(|t| !t.is_empty()) {
         sql.push(" AND entity_type = ").bind_text(t);
+    }
+    if let Some(id) = filter.entity_id.as_deref().filter(|t| !t.is_empty()) {
+        sql.push(" AND entity_id = ").bind_text(id);
     }
     if let Some(a) = filter
         .actor

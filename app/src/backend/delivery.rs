@@ -7,12 +7,17 @@ use super::flags::snapshot::FlagSnapshots;
 use super::sdk_keys::KeyIndex;
 use crate::AppError;
 use sqlx::Row;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 #[derive(Default)]
 pub struct Delivery {
     pub flags: FlagSnapshots,
     pub keys: KeyIndex,
+    /// Set once changes by other processes are being followed.
+    following: AtomicBool,
+    /// Refreshes caused by other processes' changes (for tests and metrics).
+    peer_refreshes: AtomicU64,
 }
 
 impl Delivery {
@@ -61,17 +66,21 @@ impl Delivery {
             // Anything may have changed while we were not listening.
             self.refresh_logged(db, &[Topic::Flags, Topic::SdkKeys])
                 .await;
+            self.following.store(true, Ordering::Release);
             // Until the connection drops; then reconnect and catch up.
             while let Ok(Some(n)) = listener.try_recv().await {
                 if let Some(topic) = Topic::parse(n.payload()) {
                     self.refresh_logged(db, &[topic]).await;
+                    self.peer_refreshes.fetch_add(1, Ordering::Relaxed);
                 }
             }
+            self.following.store(false, Ordering::Release);
         }
     }
 
     async fn follow_log(&self, db: &Db) {
         let mut seen = last_change(db).await.unwrap_or(0);
+        self.following.store(true, Ordering::Release);
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
             tick.tick().await;
@@ -90,9 +99,19 @@ impl Delivery {
                     .filter_map(|t| Topic::parse(&t))
                     .collect();
                 self.refresh_logged(db, &topics).await;
+                self.peer_refreshes.fetch_add(1, Ordering::Relaxed);
                 seen = latest;
             }
         }
+    }
+
+    pub fn is_following(&self) -> bool {
+        self.following.load(Ordering::Acquire)
+    }
+
+    /// How many times other processes' changes refreshed this one's snapshots.
+    pub fn peer_refreshes(&self) -> u64 {
+        self.peer_refreshes.load(Ordering::Relaxed)
     }
 
     async fn refresh_logged(&self, db: &Db, topics: &[Topic]) {

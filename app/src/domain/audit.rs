@@ -6,10 +6,16 @@ use serde_json::Value;
 
 /// Entity types that appear in the audit trail, with how the dashboard names them.
 pub const AUDITED_ENTITIES: &[(&str, &str)] = &[
+    ("flag", "Flags"),
+    ("segment", "Segments"),
+    ("sdk_key", "SDK keys"),
     ("user", "Users"),
     ("environment", "Environments"),
     ("api_token", "API tokens"),
 ];
+
+/// Entity types outside any environment that everyone who works with flags may read about.
+pub const SHARED_ENTITIES: &[&str] = &["flag", "segment"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -74,6 +80,8 @@ impl AuditEvent {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
 pub struct AuditFilter {
     pub entity_type: Option<String>,
+    /// One entity's history (with `entity_type`), e.g. a flag's key.
+    pub entity_id: Option<String>,
     /// Matches the actor's name or email, case-insensitively, anywhere in it.
     pub actor: Option<String>,
     pub environment: Option<String>,

@@ -10,7 +10,8 @@ mod user;
 
 pub use api_token::{ApiToken, ApiTokenCreated, NewApiToken, RevokeApiToken};
 pub use audit::{
-    AUDITED_ENTITIES, ActorKind, ActorRef, AuditEvent, AuditFilter, AuditPage, FieldChange, diff,
+    AUDITED_ENTITIES, ActorKind, ActorRef, AuditEvent, AuditFilter, AuditPage, FieldChange,
+    SHARED_ENTITIES, diff,
 };
 pub use environment::{DeleteEnvironment, Environment, NewEnvironment, UpdateEnvironment};
 pub use role::Role;

@@ -43,6 +43,34 @@ impl Reason {
     }
 }
 
+/// Why a flag could not be evaluated (OpenFeature's error codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The stored settings cannot be read.
+    ParseError,
+    /// A variant's value is not of the flag's type.
+    TypeMismatch,
+    /// Anything else (a rule names a variant or segment that does not exist).
+    General,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ParseError => "PARSE_ERROR",
+            ErrorCode::TypeMismatch => "TYPE_MISMATCH",
+            ErrorCode::General => "GENERAL",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
     /// `None` only with reason ERROR: the caller's default applies.
@@ -52,7 +80,10 @@ pub struct Evaluation {
     /// The rule that decided, if one did.
     pub rule_id: Option<String>,
     /// With reason ERROR: what is wrong.
-    pub error: Option<String>,
+    pub error: Option<EvalError>,
+    /// A rollout was passed over because the caller sent no targeting key (user id).
+    #[serde(default)]
+    pub missing_targeting_key: bool,
 }
 
 /// Why one rule did or did not decide (the "Try a context" panel shows this per rule).
@@ -88,6 +119,13 @@ pub enum RuleTrace {
     NotReached {
         rule_id: String,
     },
+}
+
+fn general(message: String) -> EvalError {
+    EvalError {
+        code: ErrorCode::General,
+        message,
+    }
 }
 
 /// A segment ready for evaluation.
@@ -200,7 +238,7 @@ pub struct CompiledFlag {
     default: usize,
     rules: Vec<CompiledRule>,
     /// Why this flag cannot be evaluated, if it cannot.
-    broken: Option<String>,
+    broken: Option<EvalError>,
 }
 
 impl CompiledFlag {
@@ -228,8 +266,13 @@ impl CompiledFlag {
         out
     }
 
+    /// Why this flag answers ERROR, if it does.
+    pub fn problem(&self) -> Option<&EvalError> {
+        self.broken.as_ref()
+    }
+
     /// A flag whose stored data could not even be read.
-    pub fn unreadable(key: &str, kind: super::model::FlagKind, problem: String) -> CompiledFlag {
+    pub fn unreadable(key: &str, kind: super::model::FlagKind, message: String) -> CompiledFlag {
         CompiledFlag {
             key: key.to_string(),
             kind,
@@ -238,15 +281,18 @@ impl CompiledFlag {
             off: 0,
             default: 0,
             rules: Vec::new(),
-            broken: Some(problem),
+            broken: Some(EvalError {
+                code: ErrorCode::ParseError,
+                message,
+            }),
         }
     }
 
-    fn index(&self, variant: &str) -> Result<usize, String> {
+    fn index(&self, variant: &str) -> Result<usize, EvalError> {
         self.variants
             .iter()
             .position(|(k, _)| k == variant)
-            .ok_or_else(|| format!("unknown variant {variant:?}"))
+            .ok_or_else(|| general(format!("unknown variant {variant:?}")))
     }
 
     fn fill(
@@ -254,12 +300,15 @@ impl CompiledFlag {
         flag: &Flag,
         env: &FlagEnvironment,
         segments: &Segments,
-    ) -> Result<(), String> {
+    ) -> Result<(), EvalError> {
         if let Some((key, value)) = self.variants.iter().find(|(_, v)| !flag.kind.accepts(v)) {
-            return Err(format!(
-                "variant {key:?} holds {value}, not a {}",
-                flag.kind.as_str()
-            ));
+            return Err(EvalError {
+                code: ErrorCode::TypeMismatch,
+                message: format!(
+                    "variant {key:?} holds {value}, not a {}",
+                    flag.kind.as_str()
+                ),
+            });
         }
         self.off = self.index(&env.off_variant)?;
         self.default = self.index(&env.default_variant)?;
@@ -275,7 +324,7 @@ impl CompiledFlag {
         flag_key: &str,
         rule: &Rule,
         segments: &Segments,
-    ) -> Result<CompiledRule, String> {
+    ) -> Result<CompiledRule, EvalError> {
         let group_of = |g: Option<&String>| {
             g.filter(|g| !g.is_empty())
                 .cloned()
@@ -296,10 +345,10 @@ impl CompiledFlag {
                     bounds.push((upper, self.index(&w.variant)?));
                 }
                 if upper == 0 {
-                    return Err(format!(
+                    return Err(general(format!(
                         "rule {:?} splits nothing: its weights are all zero",
                         rule.id
-                    ));
+                    )));
                 }
                 let inherited = rule.rollout.as_ref();
                 CompiledServe::Split {
@@ -328,7 +377,7 @@ impl CompiledFlag {
                 segments
                     .get(key)
                     .cloned()
-                    .ok_or_else(|| format!("unknown segment {key:?}"))
+                    .ok_or_else(|| general(format!("unknown segment {key:?}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(CompiledRule {
@@ -363,6 +412,7 @@ impl CompiledFlag {
             reason,
             rule_id: rule_id.map(str::to_string),
             error: None,
+            missing_targeting_key: false,
         }
     }
 
@@ -374,6 +424,7 @@ impl CompiledFlag {
                 reason: Reason::Error,
                 rule_id: None,
                 error: Some(problem.clone()),
+                missing_targeting_key: false,
             };
         }
         if !self.enabled {
@@ -383,6 +434,7 @@ impl CompiledFlag {
             return self.answer(self.default, Reason::Static, None);
         }
         let mut decided: Option<Evaluation> = None;
+        let mut missing_key = false;
         for rule in &self.rules {
             if decided.is_some() {
                 match trace.as_deref_mut() {
@@ -404,13 +456,20 @@ impl CompiledFlag {
                     decided = Some(evaluation);
                 }
                 Err(miss) => {
+                    if let RuleTrace::NoStickinessValue { attribute, .. } = &miss {
+                        missing_key |= ctx.targeting_key.is_none()
+                            && (attribute == "userId" || attribute == "targetingKey");
+                    }
                     if let Some(t) = trace.as_deref_mut() {
                         t.push(miss);
                     }
                 }
             }
         }
-        decided.unwrap_or_else(|| self.answer(self.default, Reason::Default, None))
+        let mut evaluation =
+            decided.unwrap_or_else(|| self.answer(self.default, Reason::Default, None));
+        evaluation.missing_targeting_key = missing_key;
+        evaluation
     }
 
     /// The rule's answer (and the caller's rollout bucket, if a rollout applied), or why not.

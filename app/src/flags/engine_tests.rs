@@ -170,6 +170,11 @@ fn rollouts_are_sticky_by_user_and_need_the_attribute() {
     );
     let (ev, trace) = c.explain(&EvalContext::default());
     assert_eq!(ev.reason, Reason::Default);
+    assert!(
+        ev.missing_targeting_key,
+        "the caller is told the rollout needed a targeting key"
+    );
+    assert!(!c.evaluate(&user("someone")).missing_targeting_key);
     assert_eq!(
         trace,
         vec![RuleTrace::NoStickinessValue {
@@ -307,7 +312,9 @@ fn unreadable_settings_answer_error_not_a_crash() {
     let ev = compile(&f, &e).evaluate(&user("u"));
     assert_eq!(ev.reason, Reason::Error);
     assert_eq!(ev.value, None);
-    assert!(ev.error.unwrap().contains("missing"));
+    let error = ev.error.unwrap();
+    assert_eq!(error.code, ErrorCode::General);
+    assert!(error.message.contains("missing"));
     e.rules[0].serve = on();
     e.rules[0].segments = vec!["deleted".into()];
     assert_eq!(compile(&f, &e).evaluate(&user("u")).reason, Reason::Error);

@@ -11,7 +11,9 @@ pub mod unleash;
 pub mod views;
 
 pub use context::EvalContext;
-pub use engine::{CompiledFlag, CompiledSegment, Evaluation, Reason, RuleTrace, Segments};
+pub use engine::{
+    CompiledFlag, CompiledSegment, ErrorCode, EvalError, Evaluation, Reason, RuleTrace, Segments,
+};
 pub use inputs::*;
 pub use model::*;
 pub use views::*;

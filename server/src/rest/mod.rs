@@ -5,7 +5,10 @@
 pub(crate) mod audit;
 pub(crate) mod environments;
 mod extract;
+pub(crate) mod flags;
 pub(crate) mod me;
+pub(crate) mod sdk_keys;
+pub(crate) mod segments;
 pub(crate) mod tokens;
 pub(crate) mod users;
 
@@ -36,6 +39,39 @@ pub fn router() -> Router<AppState> {
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/audit", get(audit::list))
+        .route("/flags", get(flags::list).post(flags::create))
+        .route("/flags/{key}", get(flags::show).put(flags::update))
+        .route("/flags/{key}/archive", post(flags::archive))
+        .route("/flags/{key}/restore", post(flags::restore))
+        .route(
+            "/flags/{key}/environments/{environment}",
+            put(flags::save_settings),
+        )
+        .route(
+            "/flags/{key}/environments/{environment}/switch",
+            post(flags::switch),
+        )
+        .route(
+            "/flags/{key}/environments/{environment}/copy-from/{from}",
+            post(flags::copy_from),
+        )
+        .route("/segments", get(segments::list).post(segments::create))
+        .route(
+            "/segments/{key}",
+            put(segments::update).delete(segments::delete),
+        )
+        .route(
+            "/environments/{environment}/sdk-keys",
+            get(sdk_keys::list).post(sdk_keys::create),
+        )
+        .route(
+            "/environments/{environment}/sdk-keys/{id}/revoke",
+            post(sdk_keys::revoke),
+        )
+        .route(
+            "/environments/{environment}/import/unleash",
+            post(flags::import_unleash),
+        )
 }
 
 /// Documentation-only shapes shared by the handlers' OpenAPI annotations.

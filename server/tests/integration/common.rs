@@ -131,8 +131,9 @@ pub struct TestServer {
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     follower: tokio::task::JoinHandle<()>,
-    // Dropped last: the database outlives the server using it.
-    _db: TestDb,
+    // Dropped last: the database outlives the server using it (absent when shared).
+    _db: Option<TestDb>,
+    url: String,
 }
 
 impl TestServer {
@@ -142,7 +143,22 @@ impl TestServer {
 
     pub async fn start_with(backend: Backend, settings: Settings) -> TestServer {
         let test_db = TestDb::create(backend).await;
-        let db = Db::connect(&test_db.url, 5).await.expect("connect");
+        let url = test_db.url.clone();
+        Self::start_on(backend, settings, url, Some(test_db)).await
+    }
+
+    /// A second server process on the same database (as another replica would run).
+    pub async fn start_sharing(other: &TestServer) -> TestServer {
+        Self::start_on(other.backend, Settings::default(), other.url.clone(), None).await
+    }
+
+    async fn start_on(
+        backend: Backend,
+        settings: Settings,
+        url: String,
+        test_db: Option<TestDb>,
+    ) -> TestServer {
+        let db = Db::connect(&url, 5).await.expect("connect");
         db.migrate().await.expect("migrate");
         let admin = BootstrapAdmin {
             email: ADMIN_EMAIL.into(),
@@ -196,6 +212,7 @@ impl TestServer {
             task: Some(task),
             follower,
             _db: test_db,
+            url,
         }
     }
 

@@ -75,6 +75,7 @@ impl FilterText {
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         Ok(AuditFilter {
             entity_type: opt(&self.entity_type),
+            entity_id: None,
             actor: opt(&self.actor),
             environment: opt(&self.environment),
             from: time(&self.from, "from")?,

@@ -1,0 +1,66 @@
+use crate::AppError;
+use crate::flags::{
+    CopyFlagSettings, Flag, FlagDetail, FlagEnvironment, FlagPage, FlagQuery, ImportReport,
+    ImportUnleash, NewFlag, SaveFlagSettings, SetFlagArchived, SetFlagEnabled, UpdateFlag,
+};
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Json};
+
+/// A page of flags: search, filter by state in an environment, sort.
+#[server(prefix = "/rpc", endpoint = "flags/list", input = Json)]
+pub async fn list_flags(query: FlagQuery) -> Result<FlagPage, AppError> {
+    use super::server::*;
+    respond(async {
+        let (state, me) = authenticated().await?;
+        crate::backend::flags::queries::list(&state.db, &me.actor, &query).await
+    })
+    .await
+}
+
+/// A flag, its settings in every environment the user may see, and the segments rules can use.
+#[server(prefix = "/rpc", endpoint = "flags/get", input = GetUrl)]
+pub async fn get_flag(key: String) -> Result<FlagDetail, AppError> {
+    use super::server::*;
+    respond(async {
+        let (state, me) = authenticated().await?;
+        crate::backend::flags::queries::detail(&state.db, &me.actor, &key).await
+    })
+    .await
+}
+
+#[server(prefix = "/rpc", endpoint = "flags/create", input = Json)]
+pub async fn create_flag(input: NewFlag) -> Result<Flag, AppError> {
+    super::server::run(input).await
+}
+
+#[server(prefix = "/rpc", name = SaveFlag, endpoint = "flags/update", input = Json)]
+pub async fn update_flag(input: UpdateFlag) -> Result<Flag, AppError> {
+    super::server::run(input).await
+}
+
+#[server(prefix = "/rpc", name = ArchiveFlag, endpoint = "flags/set-archived", input = Json)]
+pub async fn set_flag_archived(input: SetFlagArchived) -> Result<Flag, AppError> {
+    super::server::run(input).await
+}
+
+#[server(prefix = "/rpc", name = SaveSettings, endpoint = "flags/save-settings", input = Json)]
+pub async fn save_flag_settings(input: SaveFlagSettings) -> Result<FlagEnvironment, AppError> {
+    super::server::run(input).await
+}
+
+/// The kill switch.
+#[server(prefix = "/rpc", name = ToggleFlag, endpoint = "flags/set-enabled", input = Json)]
+pub async fn set_flag_enabled(input: SetFlagEnabled) -> Result<FlagEnvironment, AppError> {
+    super::server::run(input).await
+}
+
+#[server(prefix = "/rpc", name = CopySettings, endpoint = "flags/copy-settings", input = Json)]
+pub async fn copy_flag_settings(input: CopyFlagSettings) -> Result<FlagEnvironment, AppError> {
+    super::server::run(input).await
+}
+
+/// Imports an Unleash export into one environment.
+#[server(prefix = "/rpc", name = ImportFromUnleash, endpoint = "flags/import-unleash", input = Json)]
+pub async fn import_unleash(input: ImportUnleash) -> Result<ImportReport, AppError> {
+    super::server::run(input).await
+}

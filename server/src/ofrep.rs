@@ -1,0 +1,226 @@
+//! OpenFeature Remote Evaluation Protocol (OFREP) v0.3: single-flag and bulk evaluation from the
+//! in-memory snapshot of the SDK key's environment, with the protocol's error codes and statuses,
+//! and ETag / If-None-Match on bulk evaluation.
+
+use crate::sdk_auth::SdkEnvironment;
+use app::backend::AppState;
+use app::backend::db::now_ms;
+use app::flags::{CompiledFlag, EvalContext, Evaluation, Reason};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+use tower_http::cors::{Any, CorsLayer};
+
+pub fn router() -> Router<AppState> {
+    // Browser apps on other origins evaluate flags too (OpenFeature's web provider).
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-api-key"),
+        ])
+        .expose_headers([header::ETAG])
+        .max_age(std::time::Duration::from_secs(3600));
+    Router::new()
+        .route("/ofrep/v1/evaluate/flags/{key}", post(evaluate_flag))
+        .route("/ofrep/v1/evaluate/flags", post(evaluate_flags))
+        .layer(cors)
+}
+
+/// A request-level failure: (errorCode, errorDetails).
+type Failure = (&'static str, String);
+
+/// The evaluation context from a request body, or why it cannot be had.
+fn context(body: &[u8]) -> Result<(EvalContext, Value), Failure> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| ("PARSE_ERROR", format!("the body is not JSON: {e}")))?;
+    let context = match value.get("context") {
+        Some(Value::Object(c)) => c.clone(),
+        Some(_) => return Err(("INVALID_CONTEXT", "context must be an object".into())),
+        None => return Err(("INVALID_CONTEXT", "the body needs a context object".into())),
+    };
+    if let Some(k) = context.get("targetingKey")
+        && !k.is_string()
+    {
+        return Err(("INVALID_CONTEXT", "targetingKey must be a string".into()));
+    }
+    let mut ctx = EvalContext::from_json(&context);
+    ctx.now = now_ms();
+    ctx.random = rand::random();
+    Ok((ctx, Value::Object(context)))
+}
+
+fn failure(status: StatusCode, key: Option<&str>, (code, details): Failure) -> Response {
+    let mut body = json!({"errorCode": code, "errorDetails": details});
+    if let Some(k) = key {
+        body["key"] = json!(k);
+    }
+    (status, axum::Json(body)).into_response()
+}
+
+fn not_found(key: &str) -> Response {
+    failure(
+        StatusCode::NOT_FOUND,
+        Some(key),
+        ("FLAG_NOT_FOUND", format!("flag {key:?} was not found")),
+    )
+}
+
+/// One flag's answer: `Ok(success)` or `Err(failure)` (with the flag's key).
+fn answer(flag: &CompiledFlag, ctx: &EvalContext) -> Result<Value, Value> {
+    let ev: Evaluation = flag.evaluate(ctx);
+    if let Some(e) = &ev.error {
+        return Err(
+            json!({"key": flag.key, "errorCode": e.code.as_str(), "errorDetails": e.message}),
+        );
+    }
+    if ev.missing_targeting_key {
+        return Err(json!({
+            "key": flag.key,
+            "errorCode": "TARGETING_KEY_MISSING",
+            "errorDetails": "this flag rolls out by user: send a targetingKey in the context",
+        }));
+    }
+    let mut body = json!({
+        "key": flag.key,
+        "value": ev.value,
+        "reason": ev.reason.as_str(),
+        "variant": ev.variant,
+    });
+    if let (Some(rule), true) = (
+        &ev.rule_id,
+        matches!(ev.reason, Reason::TargetingMatch | Reason::Split),
+    ) {
+        body["metadata"] = json!({"ruleId": rule});
+    }
+    Ok(body)
+}
+
+#[utoipa::path(post, path = "/ofrep/v1/evaluate/flags/{key}", tag = "delivery",
+    params(("key" = String, Path)),
+    responses((status = 200, description = "The evaluated flag"), (status = 400, description = "PARSE_ERROR, INVALID_CONTEXT, TARGETING_KEY_MISSING, TYPE_MISMATCH or GENERAL"),
+        (status = 401, description = "No valid SDK key"), (status = 404, description = "FLAG_NOT_FOUND")),
+    security(("sdk_key" = [])))]
+pub async fn evaluate_flag(
+    State(state): State<AppState>,
+    SdkEnvironment(env): SdkEnvironment,
+    Path(key): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (ctx, _) = match context(&body) {
+        Ok(c) => c,
+        Err(f) => return failure(StatusCode::BAD_REQUEST, Some(&key), f),
+    };
+    let Some(flag) = state
+        .delivery
+        .flags
+        .environment(&env)
+        .and_then(|s| s.flags.get(&key).cloned())
+    else {
+        return not_found(&key);
+    };
+    match answer(&flag, &ctx) {
+        Ok(body) => axum::Json(body).into_response(),
+        Err(body) => (StatusCode::BAD_REQUEST, axum::Json(body)).into_response(),
+    }
+}
+
+/// Keys sorted at every level, so equal contexts give equal ETags.
+fn canonical(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), canonical(v)))
+                    .collect::<Map<_, _>>(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
+#[utoipa::path(post, path = "/ofrep/v1/evaluate/flags", tag = "delivery",
+    responses((status = 200, description = "Every flag of the SDK key's environment, evaluated; ETag header"),
+        (status = 304, description = "Unchanged since the If-None-Match ETag"), (status = 400, description = "PARSE_ERROR or INVALID_CONTEXT"),
+        (status = 401, description = "No valid SDK key")),
+    security(("sdk_key" = [])))]
+pub async fn evaluate_flags(
+    State(state): State<AppState>,
+    SdkEnvironment(env): SdkEnvironment,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let (ctx, raw) = match context(&body) {
+        Ok(c) => c,
+        Err(f) => return failure(StatusCode::BAD_REQUEST, None, f),
+    };
+    let snapshot = state.delivery.flags.environment(&env).unwrap_or_default();
+    // Flags and context together decide the answer.
+    let mut hasher = Sha256::new();
+    hasher.update(snapshot.etag.as_bytes());
+    hasher.update(canonical(&raw).to_string().as_bytes());
+    let etag = format!("\"{}\"", hex::encode(&hasher.finalize()[..12]));
+    let etag_header = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
+    let revalidate = [
+        (header::ETAG, etag_header),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    ];
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if unchanged {
+        return (StatusCode::NOT_MODIFIED, revalidate).into_response();
+    }
+    let flags: Vec<Value> = snapshot
+        .keys
+        .iter()
+        .filter_map(|k| snapshot.flags.get(k))
+        .map(|flag| answer(flag, &ctx).unwrap_or_else(|failure| failure))
+        .collect();
+    (revalidate, axum::Json(json!({"flags": flags}))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_sorts_keys_everywhere() {
+        let a = json!({"b": 1, "a": {"y": [{"d": 1, "c": 2}], "x": 0}});
+        let b: Value =
+            serde_json::from_str(r#"{"a": {"x": 0, "y": [{"c": 2, "d": 1}]}, "b": 1}"#).unwrap();
+        assert_eq!(canonical(&a).to_string(), canonical(&b).to_string());
+    }
+
+    #[test]
+    fn contexts_are_checked() {
+        assert_eq!(context(b"{nope").unwrap_err().0, "PARSE_ERROR");
+        assert_eq!(context(b"{}").unwrap_err().0, "INVALID_CONTEXT");
+        assert_eq!(
+            context(br#"{"context": 5}"#).unwrap_err().0,
+            "INVALID_CONTEXT"
+        );
+        assert_eq!(
+            context(br#"{"context": {"targetingKey": 7}}"#)
+                .unwrap_err()
+                .0,
+            "INVALID_CONTEXT"
+        );
+        let (ctx, _) = context(br#"{"context": {"targetingKey": "u1", "plan": "pro"}}"#).unwrap();
+        assert_eq!(ctx.targeting_key.as_deref(), Some("u1"));
+        assert_eq!(ctx.get("plan"), Some("pro"));
+    }
+}

@@ -1,0 +1,45 @@
+//! Authentication of the delivery APIs: an environment's SDK key, sent as `Authorization: Bearer`
+//! or `X-API-Key`, checked against the in-memory key index (no database access per request).
+
+use app::backend::AppState;
+use app::backend::db::now_ms;
+use app::backend::request_info::bearer;
+use axum::Json;
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// The environment whose SDK key authenticated the request.
+pub struct SdkEnvironment(pub String);
+
+pub struct MissingKey;
+
+impl IntoResponse for MissingKey {
+    fn into_response(self) -> Response {
+        (
+            StatusCode::UNAUTHORIZED,
+            [(axum::http::header::WWW_AUTHENTICATE, "Bearer")],
+            Json(json!({"errorDetails": "Send a valid SDK key as Authorization: Bearer KEY or X-API-Key: KEY"})),
+        )
+            .into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for SdkEnvironment {
+    type Rejection = MissingKey;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let secret = bearer(&parts.headers).ok_or(MissingKey)?;
+        let key = state
+            .delivery
+            .keys
+            .authenticate(&secret, now_ms())
+            .ok_or(MissingKey)?;
+        Ok(SdkEnvironment(key.environment.clone()))
+    }
+}
