@@ -1,13 +1,15 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN, apiAs, createUser, shot, signIn, unique, watchConsole } from "./helpers";
 
-test("an administrator signs in and lands on the audit trail", async ({ page }) => {
+test("an administrator signs in and lands on the flags", async ({ page }) => {
   const problems = watchConsole(page);
   await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page).toHaveURL(/\/audit$/);
-  await expect(page.getByRole("heading", { name: "Audit" })).toBeVisible();
+  await expect(page).toHaveURL(/\/flags$/);
+  await expect(page.getByRole("heading", { name: "Flags" })).toBeVisible();
   await expect(page.getByTestId("current-user")).toHaveText("E2E Admin");
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText([
+    "Flags",
+    "Segments",
     "Audit",
     "Users",
     "Environments",
@@ -132,7 +134,7 @@ for (const [width, height, label] of [
     await page.goto("/login");
     await shot(page, `login-${label}`);
     await signIn(page, ADMIN.email, ADMIN.password);
-    for (const path of ["/audit", "/users", "/environments", "/api-keys"]) {
+    for (const path of ["/flags", "/flags/new", "/segments", "/audit", "/users", "/environments", "/api-keys"]) {
       await page.goto(path);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
       // Nothing overflows the viewport sideways.

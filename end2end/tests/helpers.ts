@@ -54,3 +54,49 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
   await test.info().attach(name, { path: join(dir, `${name}.png`), contentType: "image/png" });
 }
+
+/** MurmurHash3 x86_32, as Unleash and Switchboard bucket users (for picking test users). */
+export function murmur3(text: string, seed = 0): number {
+  const data = new TextEncoder().encode(text);
+  let h = seed >>> 0;
+  const c1 = 0xcc9e2d51;
+  const c2 = 0x1b873593;
+  const blocks = Math.floor(data.length / 4);
+  for (let i = 0; i < blocks; i++) {
+    let k = data[i * 4] | (data[i * 4 + 1] << 8) | (data[i * 4 + 2] << 16) | (data[i * 4 + 3] << 24);
+    k = Math.imul(k, c1);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, c2);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  let k = 0;
+  const tail = blocks * 4;
+  switch (data.length & 3) {
+    case 3:
+      k ^= data[tail + 2] << 16;
+    // falls through
+    case 2:
+      k ^= data[tail + 1] << 8;
+    // falls through
+    case 1:
+      k ^= data[tail];
+      k = Math.imul(k, c1);
+      k = (k << 15) | (k >>> 17);
+      k = Math.imul(k, c2);
+      h ^= k;
+  }
+  h ^= data.length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The rollout bucket (1..100) of `user` in the flag `group`. */
+export function bucket(group: string, user: string): number {
+  return (murmur3(`${group}:${user}`) % 100) + 1;
+}

@@ -9,6 +9,7 @@ pub mod logging;
 pub mod metrics;
 pub mod ofrep;
 pub mod openapi;
+pub mod operator;
 pub mod ops;
 pub mod rest;
 pub mod rpc_status;

@@ -4,7 +4,7 @@
 use app::domain::{NewUser, Role};
 use app::validation::{FieldErrors, rules};
 use clap::{Parser, Subcommand};
-use server::{bootstrap, config, healthcheck, logging, serve};
+use server::{bootstrap, config, healthcheck, logging, operator, serve};
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -44,11 +44,36 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Import flags from another system into one environment.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+    /// Create an SDK key for an environment's apps and print its secret (shown this once).
+    CreateSdkKey {
+        #[arg(long)]
+        environment: String,
+        /// What the key is for (an app's name, say).
+        #[arg(long)]
+        name: String,
+    },
     /// Ask a running server's /healthz (for container health checks).
     Healthcheck {
         /// Defaults to /healthz on LEPTOS_SITE_ADDR.
         #[arg(long)]
         url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// An Unleash export: the client API's feature state (`features` and `segments`) or delta events.
+    Unleash {
+        /// The JSON file.
+        file: std::path::PathBuf,
+        /// The environment whose settings the features' strategies become.
+        #[arg(long)]
+        environment: String,
     },
 }
 
@@ -101,6 +126,12 @@ fn main() -> ExitCode {
             roles,
             password_stdin,
         )),
+        Command::Import {
+            source: ImportSource::Unleash { file, environment },
+        } => runtime.block_on(operator::import_unleash(&config, environment, &file)),
+        Command::CreateSdkKey { environment, name } => {
+            runtime.block_on(operator::create_sdk_key(&config, environment, name))
+        }
         Command::Healthcheck { url } => {
             let url = url.unwrap_or_else(|| {
                 healthcheck::default_url(

@@ -1,7 +1,8 @@
 use super::auth::Auth;
 use super::layout::SignedInLayout;
 use super::pages::{
-    ApiKeysPage, AuditPage, EnvironmentsPage, HomePage, LoginPage, NotFoundPage, UsersPage,
+    ApiKeysPage, AuditPage, EnvironmentsPage, FlagPage, FlagsPage, HomePage, LoginPage,
+    NewFlagPage, NotFoundPage, SegmentsPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -45,6 +46,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/flags") view=FlagsPage ssr=SsrMode::Async />
+                    <Route path=path!("/flags/new") view=NewFlagPage ssr=SsrMode::Async />
+                    <Route path=path!("/flags/:key") view=FlagPage ssr=SsrMode::Async />
+                    <Route path=path!("/segments") view=SegmentsPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/environments") view=EnvironmentsPage ssr=SsrMode::Async />

@@ -81,6 +81,19 @@ impl CurrentEnv {
         self.version.update(|v| *v += 1);
     }
 
+    /// For resource fetchers: the current environment for the `chosen` key (pass the chosen key
+    /// from the resource's source, so the resource refetches when it changes).
+    ///
+    /// Fetches the list itself rather than awaiting [`CurrentEnv::environments`]: a resource that
+    /// awaits another resource deadlocks Leptos's reactive graph on a multi-threaded server.
+    pub async fn resolve(&self, chosen: Option<String>) -> Option<Environment> {
+        let envs = crate::api::list_environments().await.ok()?;
+        envs.iter()
+            .find(|e| Some(&e.key) == chosen.as_ref())
+            .or_else(|| envs.first())
+            .cloned()
+    }
+
     pub fn key(&self) -> Option<String> {
         let envs = self.environments.get()?.ok()?;
         let chosen = self.chosen.get();

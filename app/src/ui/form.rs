@@ -59,6 +59,31 @@ impl Form {
         })
     }
 
+    /// Every error to show now (touched or submitted client errors, then server errors), for
+    /// editors that place errors by path themselves.
+    pub fn all_errors(&self) -> FieldErrors {
+        let submitted = self.submitted.get();
+        let touched = self.touched.get();
+        let mut out = FieldErrors::new();
+        self.client.with(|c| {
+            for (field, message) in &c.0 {
+                let shown = submitted
+                    || touched
+                        .iter()
+                        .any(|t| field == t || field.starts_with(&format!("{t}.")));
+                if shown {
+                    out.add(field.clone(), message.clone());
+                }
+            }
+        });
+        self.server.with(|s| {
+            for (field, message) in &s.0 {
+                out.add(field.clone(), message.clone());
+            }
+        });
+        out
+    }
+
     /// Are there client-side errors right now (to disable a submit button once shown)?
     pub fn has_errors(&self) -> Signal<bool> {
         let this = *self;

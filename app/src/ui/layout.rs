@@ -3,7 +3,7 @@
 use super::auth::{CurrentUser, use_auth};
 use super::env_pref::{self, CurrentEnv};
 use super::nav;
-use super::style::{BTN_SECONDARY, INPUT};
+use super::style::{BTN_SECONDARY, INPUT_BASE};
 use crate::api::Logout;
 use crate::domain::{Environment, SessionInfo};
 use leptos::either::EitherOf3;
@@ -109,7 +109,7 @@ fn EnvSwitcher() -> impl IntoView {
                     <label class="flex items-center gap-2 text-sm">
                         <span class="text-slate-500 dark:text-slate-400">"Environment"</span>
                         <select
-                            class=format!("{INPUT} w-auto")
+                            class=format!("{INPUT_BASE} w-auto")
                             data-testid="env-switcher"
                             prop:value=selected
                             on:change=move |ev| {

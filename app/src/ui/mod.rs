@@ -13,3 +13,15 @@ mod pages;
 pub mod style;
 
 pub use app::{App, shell};
+
+/// Percent-encodes a value for a query string.
+pub fn encode_query(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -9,6 +9,14 @@ pub struct Section {
     pub href: &'static str,
 }
 
+pub const FLAGS: Section = Section {
+    label: "Flags",
+    href: "/flags",
+};
+pub const SEGMENTS: Section = Section {
+    label: "Segments",
+    href: "/segments",
+};
 pub const AUDIT: Section = Section {
     label: "Audit",
     href: "/audit",
@@ -26,12 +34,16 @@ pub const API_KEYS: Section = Section {
     href: "/api-keys",
 };
 
-fn reads_any_environment_audit(subject: &Subject) -> bool {
+/// May the subject read `resource` in at least one environment they hold a role in?
+fn in_some_environment<'s>(
+    subject: &'s Subject,
+    resource: impl Fn(EnvScope<'s>) -> Resource<'s>,
+) -> bool {
     subject.roles.keys().any(|key| {
         may(
             subject,
             Action::Read,
-            Resource::EnvAudit(EnvScope {
+            resource(EnvScope {
                 key,
                 protected: false,
             }),
@@ -40,17 +52,24 @@ fn reads_any_environment_audit(subject: &Subject) -> bool {
 }
 
 pub fn sections(subject: &Subject) -> Vec<Section> {
+    let read = |resource: Resource<'_>| may(subject, Action::Read, resource);
     let mut out = Vec::new();
-    if may(subject, Action::Read, Resource::GlobalAudit) || reads_any_environment_audit(subject) {
+    if read(Resource::FlagDefinition { live_in: &[] }) {
+        out.push(FLAGS);
+    }
+    if read(Resource::Segment { used_in: &[] }) {
+        out.push(SEGMENTS);
+    }
+    if read(Resource::GlobalAudit) || in_some_environment(subject, Resource::EnvAudit) {
         out.push(AUDIT);
     }
-    if may(subject, Action::Read, Resource::Users) {
+    if read(Resource::Users) {
         out.push(USERS);
     }
-    if may(subject, Action::Read, Resource::Environments) {
+    if read(Resource::Environments) {
         out.push(ENVIRONMENTS);
     }
-    if may(subject, Action::Read, Resource::AdminTokens) {
+    if read(Resource::AdminTokens) || in_some_environment(subject, Resource::SdkKeys) {
         out.push(API_KEYS);
     }
     out
@@ -64,15 +83,25 @@ mod tests {
     #[test]
     fn viewers_see_no_users_or_keys() {
         let viewer = Subject::with_roles([("staging".to_string(), Role::Viewer)]);
-        assert_eq!(sections(&viewer), vec![AUDIT, ENVIRONMENTS]);
+        assert_eq!(
+            sections(&viewer),
+            vec![FLAGS, SEGMENTS, AUDIT, ENVIRONMENTS]
+        );
     }
 
     #[test]
     fn admins_see_everything() {
         assert_eq!(
             sections(&Subject::administrator()),
-            vec![AUDIT, USERS, ENVIRONMENTS, API_KEYS]
+            vec![FLAGS, SEGMENTS, AUDIT, USERS, ENVIRONMENTS, API_KEYS]
         );
+    }
+
+    #[test]
+    fn environment_admins_manage_their_sdk_keys() {
+        let env_admin = Subject::with_roles([("staging".to_string(), Role::Admin)]);
+        assert!(sections(&env_admin).contains(&API_KEYS));
+        assert!(!sections(&env_admin).contains(&USERS));
     }
 
     #[test]

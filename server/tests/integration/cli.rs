@@ -213,3 +213,91 @@ fn serve_hints_at_the_first_admin_logs_json_and_stops_gracefully() {
         "{stderr}"
     );
 }
+
+#[test]
+fn import_unleash_and_create_an_sdk_key_then_apps_evaluate_the_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unleash.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({"features": [
+            {"name": "cli.banner", "enabled": true, "strategies": [{"name": "default"}]},
+            {"name": "cli.host", "enabled": true, "strategies": [{"name": "applicationHostname", "parameters": {"hostNames": "web-1"}}]},
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let out = switchboard(dir.path())
+        .args(["import", "unleash"])
+        .arg(&file)
+        .args(["--environment", "staging"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("created 1 flag(s)"), "{stdout}");
+    assert!(
+        stdout.contains("skipped cli.host: strategy applicationHostname is not supported"),
+        "{stdout}"
+    );
+
+    // A file that is not an Unleash export changes nothing and says why.
+    std::fs::write(&file, "{\"features\": 3}").unwrap();
+    let out = switchboard(dir.path())
+        .args(["import", "unleash"])
+        .arg(&file)
+        .args(["--environment", "staging"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: refused: document"));
+    // An unknown environment is refused too.
+    let out = switchboard(dir.path())
+        .args(["create-sdk-key", "--environment", "nowhere", "--name", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = switchboard(dir.path())
+        .args([
+            "create-sdk-key",
+            "--environment",
+            "staging",
+            "--name",
+            "shop",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let secret = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(secret.starts_with("sb_sdk_"), "{secret}");
+
+    let port = free_port();
+    let mut child = switchboard(dir.path())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .spawn()
+        .unwrap();
+    wait_for(&format!("127.0.0.1:{port}"), Duration::from_secs(20));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let body: serde_json::Value = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!(
+                "http://127.0.0.1:{port}/ofrep/v1/evaluate/flags/cli.banner"
+            ))
+            .bearer_auth(&secret)
+            .json(&serde_json::json!({"context": {"targetingKey": "u1"}}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(body["value"], serde_json::json!(true), "{body}");
+}

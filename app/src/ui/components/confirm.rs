@@ -5,6 +5,9 @@ use leptos::prelude::*;
 #[component]
 pub fn ConfirmButton(
     label: &'static str,
+    /// A label that changes (used instead of `label` when given).
+    #[prop(optional, into)]
+    dynamic_label: Option<Signal<String>>,
     /// The question shown once the button is pressed.
     #[prop(into)]
     question: Signal<String>,
@@ -19,7 +22,7 @@ pub fn ConfirmButton(
             when=move || asking.get()
             fallback=move || view! {
                 <button type="button" class=class disabled=move || disabled.get() on:click=move |_| asking.set(true)>
-                    {label}
+                    {move || dynamic_label.map(|l| l.get()).unwrap_or_else(|| label.to_string())}
                 </button>
             }
         >

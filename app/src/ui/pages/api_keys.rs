@@ -1,9 +1,12 @@
-//! API keys: admin tokens for the REST API (CI jobs, scripts). The secret is shown once.
+//! API keys: SDK keys for apps (per environment) and admin tokens for the REST API (CI jobs,
+//! scripts). Secrets are shown once.
 
 use crate::AppError;
 use crate::api::{CreateApiToken, RevokeToken, list_api_tokens};
 use crate::domain::{ApiToken, ApiTokenCreated, Environment, NewApiToken, RevokeApiToken, Role};
+use crate::permissions::{self, Action};
 use crate::time::format_utc;
+use crate::ui::auth::use_may;
 use crate::ui::components::{
     CheckboxField, ConfirmButton, ErrorNotice, Notice, RolePicker, TextField,
 };
@@ -17,6 +20,20 @@ use std::collections::BTreeMap;
 
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
+    let may = use_may();
+    let tokens = may(Action::Read, permissions::Resource::AdminTokens);
+    view! {
+        <Title text="API keys" />
+        <div class="space-y-10">
+            <h1 class=H1>"API keys"</h1>
+            <super::sdk_keys::SdkKeysSection />
+            {tokens.then(|| view! { <AdminTokens /> })}
+        </div>
+    }
+}
+
+#[component]
+fn AdminTokens() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let tokens = Resource::new(move || reload.get(), |_| list_api_tokens());
     let environments = use_current_env().environments;
@@ -24,17 +41,16 @@ pub fn ApiKeysPage() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let refresh = move || reload.update(|n| *n += 1);
     view! {
-        <Title text="API keys" />
-        <div class="space-y-6">
+        <section class="space-y-6" aria-label="Admin API tokens">
             <div>
-                <h1 class=H1>"API keys"</h1>
+                <h2 class="text-lg font-semibold">"Admin API tokens"</h2>
                 <p class=MUTED>
                     "Admin API tokens let CI jobs and scripts call "<code>"/api/admin/v1"</code>" with the roles you give them. "
                     "Send one as "<code>"Authorization: Bearer TOKEN"</code>". The secret is shown once; Switchboard keeps only its hash."
                 </p>
             </div>
             <Notice message=notice />
-            {move || created.get().map(|c| view! { <RevealSecret created=c on_close=Callback::new(move |_| created.set(None)) /> })}
+            {move || created.get().map(|c| view! { <RevealSecret name=c.token.name secret=c.secret on_close=Callback::new(move |_| created.set(None)) /> })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let envs = environments.await.unwrap_or_default();
@@ -62,17 +78,18 @@ pub fn ApiKeysPage() -> impl IntoView {
                     })}
                 </Transition>
             </div>
-        </div>
+        </section>
     }
 }
 
+/// A new secret, shown this once.
 #[component]
-fn RevealSecret(created: ApiTokenCreated, on_close: Callback<()>) -> impl IntoView {
+pub fn RevealSecret(name: String, secret: String, on_close: Callback<()>) -> impl IntoView {
     view! {
         <div role="status" class="space-y-2 rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
-            <p class="font-medium">"Copy the token for " {created.token.name.clone()} " now. It will not be shown again."</p>
+            <p class="font-medium">"Copy the secret of " {name} " now. It will not be shown again."</p>
             <code data-testid="new-secret" class="block select-all break-all rounded bg-white px-2 py-1 font-mono text-xs text-slate-900 dark:bg-slate-900 dark:text-slate-100">
-                {created.secret.clone()}
+                {secret}
             </code>
             <button type="button" class=BTN_SECONDARY on:click=move |_| on_close.run(())>"I have copied it"</button>
         </div>

@@ -171,7 +171,7 @@ fn FilterForm(current: Memo<FilterText>) -> impl IntoView {
     let error_for = move |field: &'static str| {
         move || problem.get().filter(|(f, _)| *f == field).map(|(_, m)| m)
     };
-    let select = format!("{INPUT} w-auto");
+    let select = format!("{INPUT_BASE} w-auto");
     view! {
         <form
             class=format!("{CARD} grid grid-cols-1 gap-3 p-4 sm:grid-cols-2 lg:grid-cols-6")
@@ -233,7 +233,7 @@ fn FilterForm(current: Memo<FilterText>) -> impl IntoView {
 }
 
 #[component]
-fn EventList(events: Vec<AuditEvent>) -> impl IntoView {
+pub fn EventList(events: Vec<AuditEvent>) -> impl IntoView {
     if events.is_empty() {
         return view! { <p class=format!("{CARD} p-6 text-center text-sm text-slate-500")>"No events match."</p> }.into_any();
     }

@@ -1,15 +1,20 @@
 mod api_keys;
-mod audit;
+pub mod audit;
 mod environments;
+mod flags;
 mod home;
 mod login;
 mod not_found;
+mod sdk_keys;
+mod segments;
 mod users;
 
 pub use api_keys::ApiKeysPage;
 pub use audit::AuditPage;
 pub use environments::EnvironmentsPage;
+pub use flags::{FlagPage, FlagsPage, NewFlagPage};
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use segments::SegmentsPage;
 pub use users::UsersPage;
