@@ -6,6 +6,7 @@
 //! command layer live in `backend`, compiled only with the `ssr` feature.
 
 pub mod api;
+pub mod config;
 pub mod cookies;
 pub mod domain;
 pub mod error;

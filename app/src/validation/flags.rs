@@ -23,7 +23,7 @@ pub const ATTRIBUTE_MAX: usize = 100;
 pub const SPLIT_TOTAL_MAX: u32 = 1_000_000;
 pub const IMPORT_MAX_BYTES: usize = 5 * 1024 * 1024;
 
-fn slug(value: &str, max: usize, extra: &[char], what: &str) -> Result<(), String> {
+pub(crate) fn slug(value: &str, max: usize, extra: &[char], what: &str) -> Result<(), String> {
     if value.is_empty() {
         return Err(format!("Enter a {what}"));
     }

@@ -1,6 +1,7 @@
 //! The one set of input rules. Forms run them as the user types; the server runs them again on
 //! every request and answers 422 with the same field errors.
 
+pub mod config;
 mod field_errors;
 pub mod flags;
 mod inputs;

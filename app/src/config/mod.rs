@@ -1,0 +1,17 @@
+//! Remote configuration: namespaces of typed entries per environment, released as immutable
+//! snapshots, optionally to only part of the fleet first (a gray release).
+//!
+//! Pure: no I/O, so the browser runs exactly the checks the server runs. Storage, server
+//! functions and pages build on these types.
+
+pub mod diff;
+pub mod duration;
+pub mod model;
+pub mod pattern;
+pub mod schema;
+pub mod selector;
+
+pub use diff::{EntryChange, EntryDiff, diff_entries};
+pub use model::{Entry, EntryConstraints, ValueType};
+pub use schema::{Schema, SchemaProblem};
+pub use selector::{GrayTarget, Requirement, Selector};

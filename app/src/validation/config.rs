@@ -1,0 +1,874 @@
+//! Input rules for configuration: namespace and entry keys, typed values and their constraints,
+//! and gray-release targets.
+
+use super::flags::slug;
+use super::{FieldErrors, Validate};
+use crate::config::{Entry, EntryConstraints, GrayTarget, Schema, SchemaProblem, ValueType};
+use crate::config::{duration, pattern};
+use regex_lite::Regex;
+use serde_json::Value;
+use std::collections::HashMap;
+
+pub const NAMESPACE_KEY_MAX: usize = 64;
+pub const ENTRY_KEY_MAX: usize = 128;
+pub const ENTRY_DESCRIPTION_MAX: usize = 2000;
+/// Apps fetch a whole namespace at start-up and on every change; this keeps one value from
+/// dominating that download.
+pub const VALUE_MAX_BYTES: usize = 64 * 1024;
+/// Per namespace and environment. Past this, a namespace should be split by concern.
+pub const ENTRIES_MAX: usize = 1000;
+pub const ALLOWED_MAX: usize = 100;
+/// A schema is checked on every keystroke in the browser; keep it to a readable size.
+pub const SCHEMA_MAX_BYTES: usize = 64 * 1024;
+
+/// `[a-z0-9][a-z0-9._-]{0,63}`, like `checkout` or `search.ranking`.
+pub fn namespace_key(value: &str) -> Result<(), String> {
+    slug(value, NAMESPACE_KEY_MAX, &['.', '_', '-'], "namespace")
+}
+
+/// `[A-Za-z0-9][A-Za-z0-9._-]{0,127}`. Capitals are allowed because apps name settings in
+/// their own style (`maxRetries`, `MAX_RETRIES`); [`check_entries`] refuses keys that differ
+/// only in case.
+pub fn entry_key(value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err("Enter a key".into());
+    }
+    if value.chars().count() > ENTRY_KEY_MAX {
+        return Err(format!("Use at most {ENTRY_KEY_MAX} characters"));
+    }
+    let mut cs = value.chars();
+    let first = cs.next().is_some_and(|c| c.is_ascii_alphanumeric());
+    if !first || !cs.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+        return Err(
+            "Use letters, digits, dots, dashes and underscores, starting with a letter or digit"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// Selector text as typed in the gray-release form.
+pub fn label_selector(text: &str) -> Result<(), String> {
+    crate::config::Selector::parse(text).map(|_| ())
+}
+
+/// `{prefix}.selector` or `{prefix}.percent`; the bare names when `prefix` is empty.
+pub fn check_gray_target(target: &GrayTarget, e: &mut FieldErrors, prefix: &str) {
+    match target {
+        GrayTarget::Labels(selector) => e.check(&at(prefix, "selector"), selector.check()),
+        GrayTarget::Percentage { percent } => {
+            // 0% reaches nobody: almost certainly a slip, and a release that does nothing.
+            if !(1..=100).contains(percent) {
+                e.add(at(prefix, "percent"), "Use a percentage from 1 to 100");
+            }
+        }
+    }
+}
+
+/// One entry; fields are `{prefix}.key`, `{prefix}.value`, `{prefix}.constraints.max` and so on
+/// (the bare names when `prefix` is empty).
+pub fn check_entry(entry: &Entry, e: &mut FieldErrors, prefix: &str) {
+    e.check(&at(prefix, "key"), entry_key(&entry.key));
+    description(&entry.description, &at(prefix, "description"), e);
+    let rules = check_constraints(
+        entry.value_type,
+        &entry.constraints,
+        e,
+        &at(prefix, "constraints"),
+    );
+    e.check(
+        &at(prefix, "value"),
+        check_value(entry.value_type, &entry.value, &rules),
+    );
+}
+
+/// A namespace's entries in one environment: each entry, their number, and unique keys.
+pub fn check_entries(entries: &[Entry], e: &mut FieldErrors) {
+    if entries.len() > ENTRIES_MAX {
+        e.add(
+            "entries",
+            format!("Use at most {ENTRIES_MAX} entries in a namespace"),
+        );
+    }
+    // Folded to lowercase: apps that read keys case-insensitively would see two values.
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let prefix = format!("entries.{i}");
+        check_entry(entry, e, &prefix);
+        match seen.get(&entry.key.to_ascii_lowercase()) {
+            Some(other) if *other == entry.key => {
+                e.add(format!("{prefix}.key"), "Another entry has this key");
+            }
+            Some(other) => e.add(
+                format!("{prefix}.key"),
+                format!(
+                    "Another entry has this key as {other}; keys must differ by more than capitals"
+                ),
+            ),
+            None => {
+                seen.insert(entry.key.to_ascii_lowercase(), &entry.key);
+            }
+        }
+    }
+}
+
+impl Validate for Entry {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        check_entry(self, &mut e, "");
+        e.into_result()
+    }
+}
+
+fn at(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+fn description(value: &str, field: &str, e: &mut FieldErrors) {
+    if value.chars().count() > ENTRY_DESCRIPTION_MAX {
+        e.add(
+            field,
+            format!("Use at most {ENTRY_DESCRIPTION_MAX} characters"),
+        );
+    } else if has_control_chars(value) {
+        e.add(field, "Remove control characters");
+    }
+}
+
+/// Line breaks and tabs are text; other control characters are invisible, and NUL cannot be
+/// stored in PostgreSQL at all.
+fn has_control_chars(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// The constraints that are valid and apply, ready to check the value against. A constraint
+/// with a problem is reported and left out, so the value is not also blamed for it.
+#[derive(Default)]
+struct Rules {
+    min: Option<f64>,
+    max: Option<f64>,
+    max_length: Option<u32>,
+    pattern: Option<(String, Regex)>,
+    /// Canonical spellings.
+    allowed: Vec<String>,
+    schema: Option<Schema>,
+}
+
+fn check_constraints(
+    ty: ValueType,
+    c: &EntryConstraints,
+    e: &mut FieldErrors,
+    prefix: &str,
+) -> Rules {
+    let mut rules = Rules {
+        min: c
+            .min
+            .and_then(|b| record(e, &at(prefix, "min"), bound(ty, b, "a minimum"))),
+        max: c
+            .max
+            .and_then(|b| record(e, &at(prefix, "max"), bound(ty, b, "a maximum"))),
+        ..Rules::default()
+    };
+    if let (Some(min), Some(max)) = (rules.min, rules.max)
+        && min > max
+    {
+        e.add(
+            at(prefix, "max"),
+            format!("Must not be below the minimum ({})", ty.format_bound(min)),
+        );
+        rules.max = None;
+    }
+    if let Some(n) = c.max_length {
+        let field = at(prefix, "max_length");
+        if ty != ValueType::String {
+            e.add(field, "Only strings have a maximum length");
+        } else if n == 0 {
+            e.add(field, "Use at least 1");
+        } else {
+            rules.max_length = Some(n);
+        }
+    }
+    // An emptied pattern field means no pattern.
+    if let Some(p) = c.pattern.as_deref().filter(|p| !p.is_empty()) {
+        let field = at(prefix, "pattern");
+        if ty != ValueType::String {
+            e.add(field, "Only strings can have a pattern");
+        } else {
+            rules.pattern = record(e, &field, pattern::compile(p)).map(|re| (p.to_owned(), re));
+        }
+    }
+    if !c.allowed.is_empty() {
+        rules.allowed = allowed(ty, &c.allowed, e, &at(prefix, "allowed"));
+    }
+    if let Some(schema) = &c.schema {
+        let field = at(prefix, "schema");
+        if ty != ValueType::Json {
+            e.add(field, "Only JSON entries can have a schema");
+        } else if schema.to_string().len() > SCHEMA_MAX_BYTES {
+            e.add(
+                field,
+                format!("Use at most {} KiB", SCHEMA_MAX_BYTES / 1024),
+            );
+        } else {
+            rules.schema = record(e, &field, Schema::compile(schema).map_err(|p| first(&p)));
+        }
+    }
+    rules
+}
+
+fn record<T>(e: &mut FieldErrors, field: &str, outcome: Result<T, String>) -> Option<T> {
+    outcome.map_err(|message| e.add(field, message)).ok()
+}
+
+/// A minimum or maximum, in the unit `ty` uses (milliseconds for durations).
+fn bound(ty: ValueType, b: f64, what: &str) -> Result<f64, String> {
+    if !ty.is_numeric() {
+        return Err(format!("Only numbers and durations can have {what}"));
+    }
+    if !b.is_finite() {
+        return Err("Enter a finite number".into());
+    }
+    match ty {
+        ValueType::Integer if b.fract() != 0.0 => Err("Use a whole number".into()),
+        ValueType::Duration if b < 0.0 || b.fract() != 0.0 => {
+            Err("Use a whole number of milliseconds, 0 or more".into())
+        }
+        ValueType::Duration if b > duration::DURATION_MAX_MS as f64 => Err(format!(
+            "Use at most {}",
+            duration::format(duration::DURATION_MAX_MS)
+        )),
+        _ => Ok(b),
+    }
+}
+
+/// The allowed values in canonical spelling, or none at all if any is wrong: checking against
+/// part of the list would blame the value for the list's mistake.
+fn allowed(ty: ValueType, values: &[String], e: &mut FieldErrors, field: &str) -> Vec<String> {
+    if values.len() > ALLOWED_MAX {
+        e.add(field, format!("Use at most {ALLOWED_MAX} allowed values"));
+        return Vec::new();
+    }
+    let mut canonical: Vec<String> = Vec::with_capacity(values.len());
+    let mut ok = true;
+    for (i, v) in values.iter().enumerate() {
+        let outcome = if v.len() > VALUE_MAX_BYTES {
+            Err(format!("Use at most {} KiB", VALUE_MAX_BYTES / 1024))
+        } else {
+            ty.canonical(v)
+        };
+        match outcome {
+            Ok(c) if canonical.contains(&c) => {
+                e.add(format!("{field}.{i}"), "This value is listed twice");
+                ok = false;
+            }
+            Ok(c) => canonical.push(c),
+            Err(message) => {
+                e.add(format!("{field}.{i}"), message);
+                ok = false;
+            }
+        }
+    }
+    if ok { canonical } else { Vec::new() }
+}
+
+fn check_value(ty: ValueType, text: &str, rules: &Rules) -> Result<(), String> {
+    if text.len() > VALUE_MAX_BYTES {
+        return Err(format!("Use at most {} KiB", VALUE_MAX_BYTES / 1024));
+    }
+    if ty == ValueType::String && has_control_chars(text) {
+        return Err("Remove control characters".into());
+    }
+    let typed = ty.typed(text)?;
+    if !rules.allowed.is_empty() && !rules.allowed.contains(&ty.render(&typed)) {
+        return Err(format!("Must be one of: {}", listing(&rules.allowed)));
+    }
+    if let Some(min) = rules.min
+        && below(&typed, min)
+    {
+        return Err(format!("Must be at least {}", ty.format_bound(min)));
+    }
+    if let Some(max) = rules.max
+        && above(&typed, max)
+    {
+        return Err(format!("Must be at most {}", ty.format_bound(max)));
+    }
+    if let Value::String(s) = &typed {
+        if let Some(max) = rules.max_length
+            && s.chars().count() > max as usize
+        {
+            return Err(format!("Use at most {max} characters"));
+        }
+        if let Some((p, re)) = &rules.pattern
+            && !re.is_match(s)
+        {
+            return Err(format!("Must match {p}"));
+        }
+    }
+    if let Some(schema) = &rules.schema {
+        let problems = schema.validate(&typed);
+        if !problems.is_empty() {
+            return Err(first(&problems));
+        }
+    }
+    Ok(())
+}
+
+/// Integers compare exactly (a double cannot hold every i64); floats and durations as doubles,
+/// which hold every duration exactly.
+fn below(v: &Value, min: f64) -> bool {
+    match v.as_i64() {
+        // At or past 2^63 every i64 is below; the cast would saturate and say otherwise.
+        Some(_) if min >= i64::MAX as f64 => true,
+        Some(n) => n < min.ceil() as i64,
+        None => v.as_f64().is_some_and(|x| x < min),
+    }
+}
+
+fn above(v: &Value, max: f64) -> bool {
+    match v.as_i64() {
+        Some(_) if max < i64::MIN as f64 => true,
+        Some(n) => n > max.floor() as i64,
+        None => v.as_f64().is_some_and(|x| x > max),
+    }
+}
+
+fn listing(values: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let mut shown: Vec<&str> = values.iter().take(SHOWN).map(String::as_str).collect();
+    let more = format!("… ({} in all)", values.len());
+    if values.len() > SHOWN {
+        shown.push(&more);
+    }
+    shown.join(", ")
+}
+
+/// One field holds one message: the first problem, and how many more there are.
+fn first(problems: &[SchemaProblem]) -> String {
+    match problems {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [one, rest @ ..] => format!("{one} (and {} more)", rest.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn entry(t: ValueType, value: &str) -> Entry {
+        Entry {
+            key: "setting".into(),
+            value_type: t,
+            value: value.into(),
+            description: String::new(),
+            constraints: EntryConstraints::default(),
+        }
+    }
+
+    fn with(t: ValueType, value: &str, c: EntryConstraints) -> Entry {
+        Entry {
+            constraints: c,
+            ..entry(t, value)
+        }
+    }
+
+    fn errors(e: &Entry) -> FieldErrors {
+        let mut errs = FieldErrors::new();
+        check_entry(e, &mut errs, "entries.3");
+        errs
+    }
+
+    fn value_error(e: &Entry) -> Option<String> {
+        errors(e).get("entries.3.value").map(str::to_owned)
+    }
+
+    #[test]
+    fn namespace_keys() {
+        for good in [
+            "checkout",
+            "search.ranking",
+            "a",
+            "team_x-1",
+            &"a".repeat(64),
+        ] {
+            assert!(namespace_key(good).is_ok(), "{good}");
+        }
+        for bad in ["", "Checkout", ".hidden", "a b", "ümlaut", &"a".repeat(65)] {
+            assert!(namespace_key(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn entry_keys() {
+        for good in [
+            "maxRetries",
+            "MAX_RETRIES",
+            "http.timeout",
+            "a-b",
+            "9",
+            &"k".repeat(128),
+        ] {
+            assert!(entry_key(good).is_ok(), "{good}");
+        }
+        assert_eq!(entry_key("").unwrap_err(), "Enter a key");
+        assert_eq!(
+            entry_key(&"k".repeat(129)).unwrap_err(),
+            "Use at most 128 characters"
+        );
+        for bad in ["_x", ".x", "a b", "a/b", "é"] {
+            assert!(entry_key(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_clean_entry_passes() {
+        let e = with(
+            ValueType::Integer,
+            "5",
+            EntryConstraints {
+                min: Some(1.0),
+                max: Some(10.0),
+                ..Default::default()
+            },
+        );
+        assert!(errors(&e).is_empty());
+        assert!(e.validate().is_ok());
+    }
+
+    #[test]
+    fn values_must_parse_as_their_type() {
+        assert_eq!(
+            value_error(&entry(ValueType::Integer, "9223372036854775808")).unwrap(),
+            "Use a whole number between -9223372036854775808 and 9223372036854775807"
+        );
+        assert_eq!(
+            value_error(&entry(ValueType::Float, "NaN")).unwrap(),
+            "Enter a finite number, like 0.5"
+        );
+        assert_eq!(
+            value_error(&entry(ValueType::Boolean, "True")).unwrap(),
+            "Enter true or false, in lowercase"
+        );
+        assert!(value_error(&entry(ValueType::Duration, "-1s")).is_some());
+        assert!(value_error(&entry(ValueType::Json, "{")).is_some());
+        assert!(value_error(&entry(ValueType::String, "")).is_none());
+        assert_eq!(
+            value_error(&entry(ValueType::String, "a\u{0}b")).unwrap(),
+            "Remove control characters"
+        );
+        assert!(value_error(&entry(ValueType::String, "line\nline\ttab")).is_none());
+    }
+
+    #[test]
+    fn oversized_values_are_refused() {
+        let big = "x".repeat(VALUE_MAX_BYTES + 1);
+        assert_eq!(
+            value_error(&entry(ValueType::String, &big)).unwrap(),
+            "Use at most 64 KiB"
+        );
+        assert!(value_error(&entry(ValueType::String, &big[1..])).is_none());
+    }
+
+    #[test]
+    fn key_and_description_fields() {
+        let mut e = entry(ValueType::String, "x");
+        e.key = "bad key".into();
+        e.description = "d".repeat(ENTRY_DESCRIPTION_MAX + 1);
+        let errs = errors(&e);
+        assert!(errs.get("entries.3.key").is_some());
+        assert_eq!(
+            errs.get("entries.3.description"),
+            Some("Use at most 2000 characters")
+        );
+        e.description = "bell\u{7}".into();
+        assert_eq!(
+            errors(&e).get("entries.3.description"),
+            Some("Remove control characters")
+        );
+    }
+
+    #[test]
+    fn number_bounds() {
+        let c = |min, max| EntryConstraints {
+            min,
+            max,
+            ..Default::default()
+        };
+        let int = |v: &str| with(ValueType::Integer, v, c(Some(1.0), Some(100.0)));
+        assert_eq!(value_error(&int("101")).unwrap(), "Must be at most 100");
+        assert_eq!(value_error(&int("0")).unwrap(), "Must be at least 1");
+        assert!(value_error(&int("100")).is_none());
+        let float = with(ValueType::Float, "0.75", c(None, Some(0.5)));
+        assert_eq!(value_error(&float).unwrap(), "Must be at most 0.5");
+        // Exact at the edge of what a double can hold.
+        let huge = with(
+            ValueType::Integer,
+            "9223372036854775807",
+            c(None, Some(9.2e18)),
+        );
+        assert_eq!(value_error(&huge).unwrap(), "Must be at most 9.2e+18");
+        let fine = with(
+            ValueType::Integer,
+            "9223372036854775807",
+            c(Some(9.2e18), None),
+        );
+        assert!(value_error(&fine).is_none());
+        let min_int = with(
+            ValueType::Integer,
+            "-9223372036854775808",
+            c(Some(-1e19), Some(0.0)),
+        );
+        assert!(value_error(&min_int).is_none());
+    }
+
+    #[test]
+    fn duration_bounds_are_milliseconds_and_read_as_durations() {
+        let c = EntryConstraints {
+            min: Some(1_000.0),
+            max: Some(30_000.0),
+            ..Default::default()
+        };
+        let d = |v: &str| with(ValueType::Duration, v, c.clone());
+        assert_eq!(value_error(&d("1m")).unwrap(), "Must be at most 30s");
+        assert_eq!(value_error(&d("500ms")).unwrap(), "Must be at least 1s");
+        assert!(value_error(&d("30s")).is_none());
+    }
+
+    #[test]
+    fn inconsistent_bounds() {
+        let errs = |t, min, max| {
+            errors(&with(
+                t,
+                "1",
+                EntryConstraints {
+                    min,
+                    max,
+                    ..Default::default()
+                },
+            ))
+        };
+        let e = errs(ValueType::Integer, Some(10.0), Some(5.0));
+        assert_eq!(
+            e.get("entries.3.constraints.max"),
+            Some("Must not be below the minimum (10)")
+        );
+        // The value is judged by the minimum only, not blamed for the broken maximum.
+        assert_eq!(e.get("entries.3.value"), Some("Must be at least 10"));
+        let e = errs(ValueType::String, Some(1.0), None);
+        assert_eq!(
+            e.get("entries.3.constraints.min"),
+            Some("Only numbers and durations can have a minimum")
+        );
+        let e = errs(ValueType::Integer, Some(1.5), Some(f64::INFINITY));
+        assert_eq!(
+            e.get("entries.3.constraints.min"),
+            Some("Use a whole number")
+        );
+        assert_eq!(
+            e.get("entries.3.constraints.max"),
+            Some("Enter a finite number")
+        );
+        let e = errors(&with(
+            ValueType::Duration,
+            "1s",
+            EntryConstraints {
+                min: Some(-1.0),
+                ..Default::default()
+            },
+        ));
+        assert_eq!(
+            e.get("entries.3.constraints.min"),
+            Some("Use a whole number of milliseconds, 0 or more")
+        );
+    }
+
+    #[test]
+    fn string_constraints() {
+        let c = EntryConstraints {
+            pattern: Some("^[a-z]+$".into()),
+            max_length: Some(5),
+            ..Default::default()
+        };
+        let s = |v: &str| with(ValueType::String, v, c.clone());
+        assert!(value_error(&s("abc")).is_none());
+        assert_eq!(value_error(&s("abc1")).unwrap(), "Must match ^[a-z]+$");
+        assert_eq!(
+            value_error(&s("abcdef")).unwrap(),
+            "Use at most 5 characters"
+        );
+        assert!(value_error(&s("ééééé")).is_some(), "é is not in [a-z]");
+        let unicode = with(
+            ValueType::String,
+            "ééééé",
+            EntryConstraints {
+                max_length: Some(5),
+                ..Default::default()
+            },
+        );
+        assert!(
+            value_error(&unicode).is_none(),
+            "counts characters, not bytes"
+        );
+        // Unanchored, as in JSON Schema.
+        let search = with(
+            ValueType::String,
+            "prod-eu-1",
+            EntryConstraints {
+                pattern: Some("eu".into()),
+                ..Default::default()
+            },
+        );
+        assert!(value_error(&search).is_none());
+    }
+
+    #[test]
+    fn string_constraints_on_other_types_and_broken_patterns() {
+        let e = errors(&with(
+            ValueType::Integer,
+            "1",
+            EntryConstraints {
+                pattern: Some("[0-9]".into()),
+                max_length: Some(3),
+                ..Default::default()
+            },
+        ));
+        assert_eq!(
+            e.get("entries.3.constraints.pattern"),
+            Some("Only strings can have a pattern")
+        );
+        assert_eq!(
+            e.get("entries.3.constraints.max_length"),
+            Some("Only strings have a maximum length")
+        );
+        let e = errors(&with(
+            ValueType::String,
+            "x",
+            EntryConstraints {
+                pattern: Some("(x".into()),
+                max_length: Some(0),
+                ..Default::default()
+            },
+        ));
+        assert_eq!(
+            e.get("entries.3.constraints.pattern"),
+            Some("Enter a valid regular expression: found open group without closing ')'")
+        );
+        assert_eq!(
+            e.get("entries.3.constraints.max_length"),
+            Some("Use at least 1")
+        );
+        assert_eq!(e.get("entries.3.value"), None);
+        let empty = with(
+            ValueType::Integer,
+            "1",
+            EntryConstraints {
+                pattern: Some(String::new()),
+                ..Default::default()
+            },
+        );
+        assert!(
+            errors(&empty).is_empty(),
+            "an emptied pattern field is no pattern"
+        );
+    }
+
+    #[test]
+    fn allowed_values_compare_canonically() {
+        let c = |values: &[&str]| EntryConstraints {
+            allowed: values.iter().map(|v| v.to_string()).collect(),
+            ..Default::default()
+        };
+        let s = with(ValueType::String, "c", c(&["a", "b"]));
+        assert_eq!(value_error(&s).unwrap(), "Must be one of: a, b");
+        assert!(value_error(&with(ValueType::String, "a", c(&["a", "b"]))).is_none());
+        let d = with(ValueType::Duration, "90s", c(&["1m30s", "5m"]));
+        assert!(value_error(&d).is_none(), "90s is 1m30s");
+        let d = with(ValueType::Duration, "1s", c(&["90s", "300s"]));
+        assert_eq!(value_error(&d).unwrap(), "Must be one of: 1m30s, 5m");
+        let j = with(
+            ValueType::Json,
+            "{\"b\":1, \"a\":2}",
+            c(&["{\"a\": 2, \"b\": 1}"]),
+        );
+        assert!(value_error(&j).is_none());
+        let many: Vec<String> = (0..12).map(|i| i.to_string()).collect();
+        let m = with(
+            ValueType::Integer,
+            "99",
+            EntryConstraints {
+                allowed: many,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            value_error(&m).unwrap(),
+            "Must be one of: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … (12 in all)"
+        );
+    }
+
+    #[test]
+    fn allowed_values_must_be_valid_and_distinct() {
+        let e = errors(&with(
+            ValueType::Integer,
+            "1",
+            EntryConstraints {
+                allowed: vec!["1".into(), "one".into(), "+1".into()],
+                ..Default::default()
+            },
+        ));
+        assert_eq!(
+            e.get("entries.3.constraints.allowed.1"),
+            Some("Enter a whole number, like 42")
+        );
+        assert_eq!(
+            e.get("entries.3.constraints.allowed.2"),
+            Some("This value is listed twice")
+        );
+        let too_many = errors(&with(
+            ValueType::Integer,
+            "1",
+            EntryConstraints {
+                allowed: (0..=ALLOWED_MAX).map(|i| i.to_string()).collect(),
+                ..Default::default()
+            },
+        ));
+        assert_eq!(
+            too_many.get("entries.3.constraints.allowed"),
+            Some("Use at most 100 allowed values")
+        );
+    }
+
+    #[test]
+    fn json_schema_constraint() {
+        let schema = json!({
+            "type": "object",
+            "properties": {"items": {"type": "array", "items": {
+                "type": "object", "properties": {"price": {"type": "number"}}
+            }}}
+        });
+        let c = EntryConstraints {
+            schema: Some(schema),
+            ..Default::default()
+        };
+        let ok = with(ValueType::Json, r#"{"items": [{"price": 1}]}"#, c.clone());
+        assert!(errors(&ok).is_empty());
+        let bad = with(
+            ValueType::Json,
+            r#"{"items": [{"price": 1}, {"price": 2}, {"price": "3"}]}"#,
+            c.clone(),
+        );
+        assert_eq!(
+            value_error(&bad).unwrap(),
+            "/items/2/price: must be a number"
+        );
+        let two = with(
+            ValueType::Json,
+            r#"{"items": [{"price": "1"}, {"price": "2"}]}"#,
+            c,
+        );
+        assert_eq!(
+            value_error(&two).unwrap(),
+            "/items/0/price: must be a number (and 1 more)"
+        );
+    }
+
+    #[test]
+    fn broken_or_misplaced_schemas() {
+        let e = errors(&with(
+            ValueType::Json,
+            "{}",
+            EntryConstraints {
+                schema: Some(json!({"required": 3})),
+                ..Default::default()
+            },
+        ));
+        assert_eq!(
+            e.get("entries.3.constraints.schema"),
+            Some("/required: must be a list of property names")
+        );
+        assert_eq!(e.get("entries.3.value"), None);
+        let e = errors(&with(
+            ValueType::String,
+            "x",
+            EntryConstraints {
+                schema: Some(json!({})),
+                ..Default::default()
+            },
+        ));
+        assert_eq!(
+            e.get("entries.3.constraints.schema"),
+            Some("Only JSON entries can have a schema")
+        );
+    }
+
+    #[test]
+    fn entry_lists_refuse_duplicates_and_excess() {
+        let named = |k: &str| Entry {
+            key: k.into(),
+            ..entry(ValueType::Boolean, "true")
+        };
+        let mut e = FieldErrors::new();
+        check_entries(
+            &[
+                named("a"),
+                named("b"),
+                named("a"),
+                named("B"),
+                named("bad key"),
+            ],
+            &mut e,
+        );
+        assert_eq!(e.get("entries.0.key"), None);
+        assert_eq!(e.get("entries.2.key"), Some("Another entry has this key"));
+        assert_eq!(
+            e.get("entries.3.key"),
+            Some("Another entry has this key as b; keys must differ by more than capitals")
+        );
+        assert!(e.get("entries.4.key").is_some());
+        let mut e = FieldErrors::new();
+        let many: Vec<Entry> = (0..=ENTRIES_MAX).map(|i| named(&format!("k{i}"))).collect();
+        check_entries(&many, &mut e);
+        assert_eq!(
+            e.get("entries"),
+            Some("Use at most 1000 entries in a namespace")
+        );
+        assert_eq!(e.0.len(), 1);
+    }
+
+    #[test]
+    fn gray_targets() {
+        let check = |t: GrayTarget| {
+            let mut e = FieldErrors::new();
+            check_gray_target(&t, &mut e, "target");
+            e
+        };
+        let selector = crate::config::Selector::parse("region=eu").unwrap();
+        assert!(check(GrayTarget::Labels(selector)).is_empty());
+        let empty = crate::config::Selector {
+            requirements: vec![],
+        };
+        assert!(
+            check(GrayTarget::Labels(empty))
+                .get("target.selector")
+                .is_some()
+        );
+        assert!(check(GrayTarget::Percentage { percent: 30 }).is_empty());
+        for bad in [0, 101] {
+            assert_eq!(
+                check(GrayTarget::Percentage { percent: bad }).get("target.percent"),
+                Some("Use a percentage from 1 to 100")
+            );
+        }
+        assert!(label_selector("region=eu,host in (a,b)").is_ok());
+        assert_eq!(
+            label_selector("region=").unwrap_err(),
+            "Enter a value after region="
+        );
+    }
+}
