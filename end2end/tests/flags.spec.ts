@@ -2,6 +2,8 @@ import { expect, Page, test } from "@playwright/test";
 import { OpenFeature } from "@openfeature/server-sdk";
 import { OFREPProvider } from "@openfeature/ofrep-provider";
 import { buildSync } from "esbuild";
+import { createServer } from "node:http";
+import { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ADMIN, bucket, shot, signIn, unique, watchConsole } from "./helpers";
 
@@ -108,15 +110,20 @@ test("create a flag, target it, try a context, turn it on in production, evaluat
     format: "iife",
     write: false,
   }).outputFiles[0].text;
+  // A real server on another loopback origin: Chromium refuses requests from a routed (public)
+  // page to a local address, so the shop must itself be local to be a fair cross-origin test.
+  const shop = createServer((_, res) => {
+    res.writeHead(200, { "Content-Type": "text/html" });
+    res.end(`<!doctype html><html><body><script>${bundle}</script>shop</body></html>`);
+  });
+  await new Promise<void>((ready) => shop.listen(0, "127.0.0.1", ready));
   const app = await (await browser.newContext()).newPage();
-  await app.route("http://shop.test/**", (route) =>
-    route.fulfill({ contentType: "text/html", body: `<!doctype html><html><body><script>${bundle}</script>shop</body></html>` }),
-  );
-  await app.goto("http://shop.test/");
+  await app.goto(`http://127.0.0.1:${(shop.address() as AddressInfo).port}/`);
   const web = await app.evaluate(
     ([base, s, flag, user]) => (window as any).evaluate(base, s, flag, { targetingKey: user, country: "CA" }),
     [baseURL!, secret, key, inside] as const,
   );
+  shop.close();
   expect([web.value, web.variant, web.reason]).toEqual([true, "on", "SPLIT"]);
   expect(problems).toEqual([]);
 });

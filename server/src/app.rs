@@ -1,7 +1,7 @@
 //! The HTTP application: operations endpoints, APIs, and the Leptos dashboard, behind the
 //! security, metrics and body-size layers.
 
-use crate::{metrics, ofrep, openapi, ops, rest, rpc_status, security};
+use crate::{metrics, ofrep, openapi, ops, render_thread, rest, rpc_status, security};
 use app::backend::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -22,6 +22,13 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    // Pages, server functions and the site's files, on the render thread.
+    let dashboard = Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), render)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(axum::middleware::from_fn(render_thread::on_render_thread));
     Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
@@ -29,10 +36,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/api/openapi.json", get(openapi::serve))
         .nest(rest::BASE, rest::router())
         .merge(ofrep::router())
-        .leptos_routes_with_context(&state, routes, context.clone(), render)
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .merge(dashboard)
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(axum::middleware::from_fn(rpc_status::correct))
         .layer(axum::middleware::from_fn(metrics::track))

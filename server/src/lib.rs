@@ -11,6 +11,7 @@ pub mod ofrep;
 pub mod openapi;
 pub mod operator;
 pub mod ops;
+pub mod render_thread;
 pub mod rest;
 pub mod rpc_status;
 pub mod sdk_auth;

@@ -1,5 +1,6 @@
 //! Building blocks shared by the pages.
 
+mod client_only;
 mod confirm;
 mod constraints;
 mod field_error;
@@ -7,6 +8,7 @@ mod fields;
 mod notice;
 mod role_picker;
 
+pub use client_only::ClientOnly;
 pub use confirm::ConfirmButton;
 pub use constraints::{AttributeSuggestions, ConstraintsEditor};
 pub use field_error::FieldErrorText;

@@ -20,6 +20,8 @@ pub fn SdkKeysSection() -> impl IntoView {
     let current = use_current_env();
     let subject = crate::ui::auth::use_current_user().subject;
     let reload = RwSignal::new(0u32);
+    // The new secret outlives the list below, which is rebuilt when the keys reload.
+    let created = RwSignal::new(None::<(String, String)>);
     // Created here, not inside a Suspend, so the browser picks up the server's answer.
     let keys: Resource<Option<(crate::domain::Environment, Option<Keys>)>> = Resource::new(
         move || (current.chosen.get(), reload.get()),
@@ -45,7 +47,7 @@ pub fn SdkKeysSection() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 keys.await.map(|(environment, list)| match list {
-                    Some(list) => view! { <SdkKeys environment list reload /> }.into_any(),
+                    Some(list) => view! { <SdkKeys environment list reload created /> }.into_any(),
                     None => view! { <p class=MUTED>{format!("SDK keys of {} are managed by its admins.", environment.name)}</p> }.into_any(),
                 })
             })}
@@ -58,6 +60,7 @@ fn SdkKeys(
     environment: crate::domain::Environment,
     list: Keys,
     reload: RwSignal<u32>,
+    created: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
     let env_key = environment.key.clone();
     let name = RwSignal::new(String::new());
@@ -74,7 +77,6 @@ fn SdkKeys(
     });
     let create = ServerAction::<CreateSdkKey>::new();
     let error = RwSignal::new(None::<AppError>);
-    let created = RwSignal::new(None::<(String, String)>);
     let notice = RwSignal::new(None::<String>);
     Effect::new(move |_| match create.value().get() {
         Some(Ok(c)) => {

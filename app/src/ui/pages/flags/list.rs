@@ -4,7 +4,7 @@ use crate::flags::{FlagKind, FlagQuery};
 use crate::permissions::{self, Action};
 use crate::time::format_utc;
 use crate::ui::auth::use_may;
-use crate::ui::components::ErrorNotice;
+use crate::ui::components::{ClientOnly, ErrorNotice};
 use crate::ui::env_pref::use_current_env;
 use crate::ui::style::*;
 use leptos::prelude::*;
@@ -86,7 +86,9 @@ pub fn FlagsPage() -> impl IntoView {
             <Show when=move || importing.get()>
                 <ImportPanel />
             </Show>
-            <FlagTable />
+            <ClientOnly fallback=|| view! { <p class=MUTED>"Loading flags…"</p> }>
+                <FlagTable />
+            </ClientOnly>
         </div>
     }
 }
@@ -130,11 +132,9 @@ fn FlagTable() -> impl IntoView {
             go(q);
         }
     };
-    let env_name = move || {
-        page.get()
-            .and_then(|(name, _)| name)
-            .unwrap_or_else(|| "—".into())
-    };
+    // Nothing outside the Transition below reads `page`: on the multi-threaded server, a render
+    // effect subscribed to a resource outside its Suspense can deadlock Leptos's reactive graph
+    // (two workers taking the effect's and the resource's locks in opposite orders).
     view! {
         <div class=format!("{CARD} flex flex-wrap items-end gap-3 p-4")>
             <label class="min-w-48 flex-1 space-y-1">
@@ -158,7 +158,7 @@ fn FlagTable() -> impl IntoView {
                 />
             </label>
             <label class="space-y-1">
-                <span class=LABEL>"State in " {env_name}</span>
+                <span class=LABEL>"State"</span>
                 <select class=format!("{INPUT_BASE} w-auto") aria-label="State" on:change={
                     let set = set.clone();
                     move |ev| {
@@ -210,7 +210,8 @@ fn FlagTable() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p class=MUTED>"Loading flags…"</p> }>
             {move || Suspend::new(async move {
-                match page.await.1 {
+                let (env_name, listed) = page.await;
+                match listed {
                     Err(e) => view! { <ErrorNotice error=Signal::stored(Some(e)) /> }.into_any(),
                     Ok(p) if p.flags.is_empty() => view! {
                         <p class=format!("{CARD} p-6 text-center text-sm text-slate-500")>"No flags match."</p>
@@ -255,7 +256,7 @@ fn FlagTable() -> impl IntoView {
                                 </table>
                             </div>
                             <nav class="flex items-center justify-between text-sm" aria-label="Pages">
-                                <span class=MUTED>{format!("{total} flag{} · page {current_page} of {pages}", if total == 1 { "" } else { "s" })}</span>
+                                <span class=MUTED>{format!("{total} flag{} · state in {} · page {current_page} of {pages}", if total == 1 { "" } else { "s" }, env_name.unwrap_or_default())}</span>
                                 <span class="flex gap-2">
                                     {(current_page > 1).then(|| view! { <a class=BTN_SECONDARY href=link(current_page - 1)>"← Previous"</a> })}
                                     {(current_page < pages).then(|| view! { <a class=BTN_SECONDARY href=link(current_page + 1)>"Next →"</a> })}
