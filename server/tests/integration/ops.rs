@@ -161,7 +161,47 @@ async fn openapi_document_is_3_1_and_describes_the_admin_api() {
     server.stop().await;
 }
 
+/// Leptos's reactive graph could deadlock when a page's tasks ran on several worker threads at
+/// once (every worker blocked for good; `/flags` hung the server within a few requests). Pages
+/// now render on one thread: many concurrent page loads must all answer, and the server with them.
+async fn concurrent_page_loads_all_answer(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = std::sync::Arc::new(server.admin().await);
+    let paths = [
+        "/flags",
+        "/flags/new",
+        "/segments",
+        "/audit",
+        "/api-keys",
+        "/users",
+        "/",
+    ];
+    let mut loads = Vec::new();
+    for round in 0..12 {
+        for path in paths {
+            let admin = admin.clone();
+            loads.push(tokio::spawn(async move {
+                let res =
+                    tokio::time::timeout(std::time::Duration::from_secs(30), admin.page(path))
+                        .await
+                        .unwrap_or_else(|_| panic!("{path} (round {round}) never answered"));
+                (path, res.status())
+            }));
+        }
+    }
+    for load in loads {
+        let (path, status) = load.await.unwrap();
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{path}: {status}"
+        );
+    }
+    let res = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
 on_both_backends!(
+    concurrent_page_loads_all_answer,
     health_readiness_and_metrics,
     security_headers_everywhere,
     friendly_404_and_server_rendered_pages
