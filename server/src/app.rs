@@ -1,7 +1,9 @@
 //! The HTTP application: operations endpoints, APIs, and the Leptos dashboard, behind the
 //! security, metrics and body-size layers.
 
-use crate::{metrics, ofrep, openapi, ops, render_thread, rest, rpc_status, security};
+use crate::{
+    config_delivery, metrics, ofrep, openapi, ops, render_thread, rest, rpc_status, security,
+};
 use app::backend::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -36,6 +38,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .route("/api/openapi.json", get(openapi::serve))
         .nest(rest::BASE, rest::router())
         .merge(ofrep::router())
+        .merge(config_delivery::router())
         .merge(dashboard)
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(axum::middleware::from_fn(rpc_status::correct))

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bootstrap;
 pub mod config;
+pub mod config_delivery;
 pub mod healthcheck;
 pub mod logging;
 pub mod metrics;

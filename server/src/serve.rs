@@ -87,7 +87,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown({
+        let delivery = delivery.clone();
+        async move {
+            shutdown_signal().await;
+            delivery.close();
+        }
+    })
     .await
     .map_err(|e| format!("server error: {e}"))?;
     follower.abort();

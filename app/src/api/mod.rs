@@ -5,6 +5,7 @@
 mod api_tokens;
 mod audit;
 mod auth;
+mod config;
 mod environments;
 mod flags;
 mod sdk_keys;
@@ -17,6 +18,7 @@ mod server;
 pub use api_tokens::*;
 pub use audit::*;
 pub use auth::*;
+pub use config::*;
 pub use environments::*;
 pub use flags::*;
 pub use sdk_keys::*;

@@ -15,13 +15,18 @@ pub enum Topic {
     Flags,
     /// SDK keys: who may call the delivery APIs.
     SdkKeys,
+    /// Config releases and gray releases: what the config delivery API serves.
+    Config,
 }
 
 impl Topic {
+    pub const ALL: &'static [Topic] = &[Topic::Flags, Topic::SdkKeys, Topic::Config];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Flags => "flags",
             Topic::SdkKeys => "sdk_keys",
+            Topic::Config => "config",
         }
     }
 
@@ -29,6 +34,7 @@ impl Topic {
         match s {
             "flags" => Some(Topic::Flags),
             "sdk_keys" => Some(Topic::SdkKeys),
+            "config" => Some(Topic::Config),
             _ => None,
         }
     }

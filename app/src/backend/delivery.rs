@@ -2,6 +2,8 @@
 //! Refreshed right after this server's own commands, and when other processes change things.
 
 use super::changes::{CHANNEL, Topic};
+use super::config::instances::Instances;
+use super::config::snapshot::ConfigSnapshots;
 use super::db::{Backend, Db};
 use super::flags::snapshot::FlagSnapshots;
 use super::sdk_keys::KeyIndex;
@@ -14,18 +16,20 @@ use std::time::Duration;
 pub struct Delivery {
     pub flags: FlagSnapshots,
     pub keys: KeyIndex,
+    pub config: ConfigSnapshots,
+    pub instances: Instances,
     /// Set once changes by other processes are being followed.
     following: AtomicBool,
     /// Refreshes caused by other processes' changes (for tests and metrics).
     peer_refreshes: AtomicU64,
+    /// Set when the server shuts down, so open watch streams end and shutdown can finish.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl Delivery {
     pub async fn load(db: &Db) -> Result<Delivery, AppError> {
         let delivery = Delivery::default();
-        delivery
-            .refresh(db, &[Topic::Flags, Topic::SdkKeys])
-            .await?;
+        delivery.refresh(db, Topic::ALL).await?;
         Ok(delivery)
     }
 
@@ -34,6 +38,7 @@ impl Delivery {
             match topic {
                 Topic::Flags => self.flags.reload(db).await?,
                 Topic::SdkKeys => self.keys.reload(db).await?,
+                Topic::Config => self.config.reload(db).await?,
             }
         }
         Ok(())
@@ -64,8 +69,7 @@ impl Delivery {
                 continue;
             }
             // Anything may have changed while we were not listening.
-            self.refresh_logged(db, &[Topic::Flags, Topic::SdkKeys])
-                .await;
+            self.refresh_logged(db, Topic::ALL).await;
             self.following.store(true, Ordering::Release);
             // Until the connection drops; then reconnect and catch up.
             while let Ok(Some(n)) = listener.try_recv().await {
@@ -103,6 +107,17 @@ impl Delivery {
                 seen = latest;
             }
         }
+    }
+
+    /// Ends every open watch stream and long poll.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once [`Delivery::close`] was called.
+    pub async fn closed(&self) {
+        let mut rx = self.closing.subscribe();
+        let _ = rx.wait_for(|closing| *closing).await;
     }
 
     pub fn is_following(&self) -> bool {

@@ -5,6 +5,7 @@ pub mod api_tokens;
 pub mod audit_log;
 pub mod changes;
 pub mod command;
+pub mod config;
 pub mod db;
 pub mod delivery;
 pub mod environments;

@@ -6,12 +6,22 @@
 
 pub mod diff;
 pub mod duration;
+pub mod inputs;
 pub mod model;
 pub mod pattern;
 pub mod schema;
 pub mod selector;
+pub mod views;
 
 pub use diff::{EntryChange, EntryDiff, diff_entries};
+pub use inputs::{
+    CopyNamespace, DiscardDraft, FinishGray, NewNamespace, PublishDraft, RemoveEntry,
+    RollbackRelease, SetEntry,
+};
 pub use model::{Entry, EntryConstraints, ValueType};
 pub use schema::{Schema, SchemaProblem};
 pub use selector::{GrayTarget, Requirement, Selector};
+pub use views::{
+    Draft, DraftEntry, EnvironmentComparison, GrayRelease, InstanceView, NamespaceSummary, Release,
+    ReleaseDiff, ReleaseKind, ReleaseSummary, RemovedEntry, blank_entry,
+};

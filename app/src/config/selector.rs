@@ -91,9 +91,9 @@ impl fmt::Display for Requirement {
     }
 }
 
-/// All requirements must hold.
+/// All requirements must hold. Travels as its text (`region=eu,host in (a,b)`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(try_from = "String", into = "String")]
 pub struct Selector {
     pub requirements: Vec<Requirement>,
 }
@@ -166,6 +166,20 @@ impl fmt::Display for Selector {
     }
 }
 
+impl TryFrom<String> for Selector {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Selector, String> {
+        Selector::parse(&text)
+    }
+}
+
+impl From<Selector> for String {
+    fn from(selector: Selector) -> String {
+        selector.to_string()
+    }
+}
+
 impl FromStr for Selector {
     type Err = String;
 
@@ -179,12 +193,13 @@ impl FromStr for Selector {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum GrayTarget {
-    Labels(Selector),
+    Labels {
+        #[cfg_attr(feature = "ssr", schema(value_type = String, example = "region=eu,host in (a,b)"))]
+        selector: Selector,
+    },
     /// 0 to 100. The same instances stay in as long as the group is the same, and raising the
     /// percentage only adds instances.
-    Percentage {
-        percent: u32,
-    },
+    Percentage { percent: u32 },
 }
 
 impl GrayTarget {
@@ -197,7 +212,7 @@ impl GrayTarget {
         labels: &BTreeMap<String, String>,
     ) -> bool {
         match self {
-            GrayTarget::Labels(selector) => selector.matches(labels),
+            GrayTarget::Labels { selector } => selector.matches(labels),
             GrayTarget::Percentage { percent } => {
                 // Instances without an id would all share one bucket; keep them on the release
                 // everyone gets until the rollout is complete.
@@ -211,7 +226,7 @@ impl GrayTarget {
 impl fmt::Display for GrayTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            GrayTarget::Labels(selector) => write!(f, "{selector}"),
+            GrayTarget::Labels { selector } => write!(f, "{selector}"),
             GrayTarget::Percentage { percent } => write!(f, "{percent}% of instances"),
         }
     }
@@ -553,21 +568,25 @@ mod tests {
             serde_json::json!({"kind": "percentage", "percent": 30})
         );
         assert_eq!(t.to_string(), "30% of instances");
-        let l = GrayTarget::Labels(sel("region=eu"));
+        let l = GrayTarget::Labels {
+            selector: sel("region=eu"),
+        };
         let json = serde_json::to_value(&l).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"kind": "labels", "requirements": [
-                {"op": "equals", "key": "region", "value": "eu"}
-            ]})
+            serde_json::json!({"kind": "labels", "selector": "region=eu"})
         );
         assert_eq!(serde_json::from_value::<GrayTarget>(json).unwrap(), l);
         assert_eq!(l.to_string(), "region=eu");
+        let bad = serde_json::json!({"kind": "labels", "selector": "region in ("});
+        assert!(serde_json::from_value::<GrayTarget>(bad).is_err());
     }
 
     #[test]
     fn label_targets_ignore_the_instance_id() {
-        let t = GrayTarget::Labels(sel("region=eu"));
+        let t = GrayTarget::Labels {
+            selector: sel("region=eu"),
+        };
         assert!(t.matches("checkout", "i-1", &labels(&[("region", "eu")])));
         assert!(!t.matches("checkout", "i-1", &labels(&[("region", "us")])));
     }

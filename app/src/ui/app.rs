@@ -1,8 +1,8 @@
 use super::auth::Auth;
 use super::layout::SignedInLayout;
 use super::pages::{
-    ApiKeysPage, AuditPage, EnvironmentsPage, FlagPage, FlagsPage, HomePage, LoginPage,
-    NewFlagPage, NotFoundPage, SegmentsPage, UsersPage,
+    ApiKeysPage, AuditPage, ConfigIndexPage, EnvironmentsPage, FlagPage, FlagsPage, HomePage,
+    LoginPage, NamespacePage, NamespacesPage, NewFlagPage, NotFoundPage, SegmentsPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -50,6 +50,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/flags/new") view=NewFlagPage ssr=SsrMode::Async />
                     <Route path=path!("/flags/:key") view=FlagPage ssr=SsrMode::Async />
                     <Route path=path!("/segments") view=SegmentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/config") view=ConfigIndexPage ssr=SsrMode::Async />
+                    <Route path=path!("/config/:env") view=NamespacesPage ssr=SsrMode::Async />
+                    <Route path=path!("/config/:env/:namespace") view=NamespacePage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/environments") view=EnvironmentsPage ssr=SsrMode::Async />

@@ -17,6 +17,10 @@ pub const SEGMENTS: Section = Section {
     label: "Segments",
     href: "/segments",
 };
+pub const CONFIG: Section = Section {
+    label: "Config",
+    href: "/config",
+};
 pub const AUDIT: Section = Section {
     label: "Audit",
     href: "/audit",
@@ -60,6 +64,9 @@ pub fn sections(subject: &Subject) -> Vec<Section> {
     if read(Resource::Segment { used_in: &[] }) {
         out.push(SEGMENTS);
     }
+    if subject.admin || in_some_environment(subject, Resource::Config) {
+        out.push(CONFIG);
+    }
     if read(Resource::GlobalAudit) || in_some_environment(subject, Resource::EnvAudit) {
         out.push(AUDIT);
     }
@@ -85,7 +92,7 @@ mod tests {
         let viewer = Subject::with_roles([("staging".to_string(), Role::Viewer)]);
         assert_eq!(
             sections(&viewer),
-            vec![FLAGS, SEGMENTS, AUDIT, ENVIRONMENTS]
+            vec![FLAGS, SEGMENTS, CONFIG, AUDIT, ENVIRONMENTS]
         );
     }
 
@@ -93,7 +100,15 @@ mod tests {
     fn admins_see_everything() {
         assert_eq!(
             sections(&Subject::administrator()),
-            vec![FLAGS, SEGMENTS, AUDIT, USERS, ENVIRONMENTS, API_KEYS]
+            vec![
+                FLAGS,
+                SEGMENTS,
+                CONFIG,
+                AUDIT,
+                USERS,
+                ENVIRONMENTS,
+                API_KEYS
+            ]
         );
     }
 

@@ -3,7 +3,10 @@
 
 use super::flags::slug;
 use super::{FieldErrors, Validate};
-use crate::config::{Entry, EntryConstraints, GrayTarget, Schema, SchemaProblem, ValueType};
+use crate::config::{
+    CopyNamespace, Entry, EntryConstraints, GrayTarget, NewNamespace, PublishDraft, RemoveEntry,
+    RollbackRelease, Schema, SchemaProblem, SetEntry, ValueType,
+};
 use crate::config::{duration, pattern};
 use regex_lite::Regex;
 use serde_json::Value;
@@ -55,7 +58,7 @@ pub fn label_selector(text: &str) -> Result<(), String> {
 /// `{prefix}.selector` or `{prefix}.percent`; the bare names when `prefix` is empty.
 pub fn check_gray_target(target: &GrayTarget, e: &mut FieldErrors, prefix: &str) {
     match target {
-        GrayTarget::Labels(selector) => e.check(&at(prefix, "selector"), selector.check()),
+        GrayTarget::Labels { selector } => e.check(&at(prefix, "selector"), selector.check()),
         GrayTarget::Percentage { percent } => {
             // 0% reaches nobody: almost certainly a slip, and a release that does nothing.
             if !(1..=100).contains(percent) {
@@ -353,6 +356,103 @@ fn first(problems: &[SchemaProblem]) -> String {
         [] => String::new(),
         [one] => one.to_string(),
         [one, rest @ ..] => format!("{one} (and {} more)", rest.len()),
+    }
+}
+
+pub const NAMESPACE_DESCRIPTION_MAX: usize = 500;
+pub const RELEASE_MESSAGE_MAX: usize = 500;
+
+/// A release message: what changed and why, for the people reading the history.
+pub fn release_message(value: &str) -> Result<(), String> {
+    if value.trim().is_empty() {
+        return Err("Say what this release changes and why".into());
+    }
+    optional_message(value)
+}
+
+fn optional_message(value: &str) -> Result<(), String> {
+    if value.chars().count() > RELEASE_MESSAGE_MAX {
+        return Err(format!("Use at most {RELEASE_MESSAGE_MAX} characters"));
+    }
+    if has_control_chars(value) {
+        return Err("Remove control characters".into());
+    }
+    Ok(())
+}
+
+fn release_version(value: i64) -> Result<(), String> {
+    if value < 0 {
+        Err("A version is a number from 0".into())
+    } else {
+        Ok(())
+    }
+}
+
+impl Validate for NewNamespace {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("key", namespace_key(&self.key));
+        if self.description.chars().count() > NAMESPACE_DESCRIPTION_MAX {
+            e.add(
+                "description",
+                format!("Use at most {NAMESPACE_DESCRIPTION_MAX} characters"),
+            );
+        } else if has_control_chars(&self.description) {
+            e.add("description", "Remove control characters");
+        }
+        e.into_result()
+    }
+}
+
+impl Validate for SetEntry {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        check_entry(&self.entry, &mut e, "");
+        e.check("version", release_version(self.version));
+        e.into_result()
+    }
+}
+
+impl Validate for RemoveEntry {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("key", entry_key(&self.key));
+        e.check("version", release_version(self.version));
+        e.into_result()
+    }
+}
+
+impl Validate for CopyNamespace {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if self.from == self.environment {
+            e.add("from", "Pick another environment to copy from");
+        }
+        e.into_result()
+    }
+}
+
+impl Validate for PublishDraft {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("message", release_message(&self.message));
+        e.check("main_version", release_version(self.main_version));
+        if let Some(target) = &self.gray {
+            check_gray_target(target, &mut e, "gray");
+        }
+        e.into_result()
+    }
+}
+
+impl Validate for RollbackRelease {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("message", optional_message(&self.message));
+        if self.to_version < 1 {
+            e.add("to_version", "Pick a release to roll back to");
+        }
+        e.check("main_version", release_version(self.main_version));
+        e.into_result()
     }
 }
 
@@ -849,12 +949,12 @@ mod tests {
             e
         };
         let selector = crate::config::Selector::parse("region=eu").unwrap();
-        assert!(check(GrayTarget::Labels(selector)).is_empty());
+        assert!(check(GrayTarget::Labels { selector }).is_empty());
         let empty = crate::config::Selector {
             requirements: vec![],
         };
         assert!(
-            check(GrayTarget::Labels(empty))
+            check(GrayTarget::Labels { selector: empty })
                 .get("target.selector")
                 .is_some()
         );

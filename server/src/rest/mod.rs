@@ -3,6 +3,7 @@
 //! commands as the dashboard's server functions.
 
 pub(crate) mod audit;
+pub(crate) mod config;
 pub(crate) mod environments;
 mod extract;
 pub(crate) mod flags;
@@ -71,6 +72,55 @@ pub fn router() -> Router<AppState> {
         .route(
             "/environments/{environment}/import/unleash",
             post(flags::import_unleash),
+        )
+        .route(
+            "/config/{environment}",
+            get(config::list).post(config::create),
+        )
+        .route(
+            "/config/{environment}/{namespace}/draft",
+            get(config::draft),
+        )
+        .route(
+            "/config/{environment}/{namespace}/draft/entries/{key}",
+            put(config::set_entry).delete(config::remove_entry),
+        )
+        .route(
+            "/config/{environment}/{namespace}/draft/discard",
+            post(config::discard),
+        )
+        .route(
+            "/config/{environment}/{namespace}/draft/copy-from/{from}",
+            post(config::copy_from),
+        )
+        .route(
+            "/config/{environment}/{namespace}/releases",
+            get(config::releases).post(config::publish),
+        )
+        .route(
+            "/config/{environment}/{namespace}/releases/{version}",
+            get(config::release),
+        )
+        .route("/config/{environment}/{namespace}/diff", get(config::diff))
+        .route(
+            "/config/{environment}/{namespace}/rollback",
+            post(config::rollback),
+        )
+        .route(
+            "/config/{environment}/{namespace}/gray/promote",
+            post(config::promote),
+        )
+        .route(
+            "/config/{environment}/{namespace}/gray/abandon",
+            post(config::abandon),
+        )
+        .route(
+            "/config/{environment}/{namespace}/compare/{other}",
+            get(config::compare),
+        )
+        .route(
+            "/config/{environment}/{namespace}/instances",
+            get(config::instances),
         )
 }
 

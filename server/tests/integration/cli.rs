@@ -1,29 +1,9 @@
 //! The `switchboard` binary as an operator runs it.
 
+use crate::common::{free_port, switchboard, wait_for};
 use std::io::Write;
-use std::net::TcpListener;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_switchboard");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn switchboard(data: &std::path::Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("SWITCHBOARD_DATA_DIR", data)
-        .env("LEPTOS_OUTPUT_NAME", "switchboard")
-        .env("RUST_LOG", "info");
-    c
-}
+use std::time::Duration;
 
 #[test]
 fn create_user_from_stdin_then_migrate() {
@@ -142,17 +122,6 @@ fn an_unreachable_database_is_one_clear_line_and_a_failure() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("SWITCHBOARD_SESSION_IDLE_MINUTES"));
-}
-
-fn wait_for(url: &str, deadline: Duration) {
-    let start = Instant::now();
-    while start.elapsed() < deadline {
-        if std::net::TcpStream::connect(url).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("{url} never answered");
 }
 
 #[test]

@@ -47,6 +47,40 @@ macro_rules! on_both_backends {
     };
 }
 
+/// The `switchboard` binary, as an operator runs it.
+pub const BIN: &str = env!("CARGO_BIN_EXE_switchboard");
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The real binary with a clean environment and its own data directory.
+pub fn switchboard(data: &std::path::Path) -> std::process::Command {
+    let mut c = std::process::Command::new(BIN);
+    c.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("SWITCHBOARD_DATA_DIR", data)
+        .env("LEPTOS_OUTPUT_NAME", "switchboard")
+        .env("RUST_LOG", "info");
+    c
+}
+
+/// Waits until something listens at `addr`.
+pub fn wait_for(url: &str, deadline: std::time::Duration) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < deadline {
+        if std::net::TcpStream::connect(url).is_ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("{url} never answered");
+}
+
 pub struct TestDb {
     pub url: String,
     _dir: Option<tempfile::TempDir>,
@@ -216,6 +250,11 @@ impl TestServer {
         }
     }
 
+    /// The database this server uses (for other processes sharing it).
+    pub fn database_url(&self) -> &str {
+        &self.url
+    }
+
     pub fn db(&self) -> &Db {
         &self.state.db
     }
@@ -299,6 +338,8 @@ impl TestServer {
     }
 
     pub async fn stop(mut self) {
+        // As `switchboard serve` does on SIGTERM: open watch streams end, so shutdown can finish.
+        self.state.delivery.close();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

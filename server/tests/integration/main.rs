@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod cli;
 mod concurrency;
+mod config;
 mod ofrep;
 mod ops;
 mod permissions;

@@ -28,6 +28,10 @@ enum Need {
     LiveFlag,
     Segment,
     SdkKey,
+    /// A staging namespace with releases v1 and v2 and a pending draft change.
+    Namespace,
+    /// The same, with gray release v3 running.
+    GrayNamespace,
 }
 
 struct Targets {
@@ -40,6 +44,9 @@ struct Targets {
     live_flag: Flag,
     segment: Segment,
     sdk_key: SdkKey,
+    namespace: String,
+    /// The draft version of the namespace's `limit` entry.
+    entry_version: i64,
     n: usize,
 }
 
@@ -145,6 +152,22 @@ fn read_keys(s: &Subject) -> bool {
 }
 fn write_keys(s: &Subject) -> bool {
     may(s, Action::Write, Resource::SdkKeys(STAGING))
+}
+
+fn read_config(s: &Subject) -> bool {
+    may(s, Action::Read, Resource::Config(STAGING))
+}
+fn read_config_both(s: &Subject) -> bool {
+    read_config(s) && may(s, Action::Read, Resource::Config(PRODUCTION))
+}
+fn write_config(s: &Subject) -> bool {
+    may(s, Action::Write, Resource::Config(STAGING))
+}
+fn copy_config_to_production(s: &Subject) -> bool {
+    may(s, Action::Write, Resource::Config(PRODUCTION)) && read_config(s)
+}
+fn publish_config(s: &Subject) -> bool {
+    may(s, Action::Publish, Resource::Config(STAGING))
 }
 
 fn rpc(endpoint: &str, body: Value) -> Call {
@@ -816,6 +839,355 @@ fn cases() -> Vec<Case> {
             },
             allowed: import,
         },
+        Case {
+            name: "rpc config/list",
+            needs: &[],
+            call: |_| rpc_get("config/list?environment=staging"),
+            allowed: read_config,
+        },
+        Case {
+            name: "rpc config/draft",
+            needs: &[Namespace],
+            call: |t| {
+                rpc_get(&format!(
+                    "config/draft?environment=staging&namespace={}",
+                    t.namespace
+                ))
+            },
+            allowed: read_config,
+        },
+        Case {
+            name: "rpc config/releases",
+            needs: &[Namespace],
+            call: |t| {
+                rpc_get(&format!(
+                    "config/releases?environment=staging&namespace={}",
+                    t.namespace
+                ))
+            },
+            allowed: read_config,
+        },
+        Case {
+            name: "rpc config/release",
+            needs: &[Namespace],
+            call: |t| {
+                rpc_get(&format!(
+                    "config/release?environment=staging&namespace={}&version=1",
+                    t.namespace
+                ))
+            },
+            allowed: read_config,
+        },
+        Case {
+            name: "rpc config/diff",
+            needs: &[Namespace],
+            call: |t| {
+                rpc_get(&format!(
+                    "config/diff?environment=staging&namespace={}&from=1&to=2",
+                    t.namespace
+                ))
+            },
+            allowed: read_config,
+        },
+        Case {
+            name: "rpc config/compare",
+            needs: &[Namespace],
+            call: |t| {
+                rpc_get(&format!(
+                    "config/compare?namespace={}&from=staging&to=production",
+                    t.namespace
+                ))
+            },
+            allowed: read_config_both,
+        },
+        Case {
+            name: "rpc config/instances",
+            needs: &[Namespace],
+            call: |t| {
+                rpc_get(&format!(
+                    "config/instances?environment=staging&namespace={}",
+                    t.namespace
+                ))
+            },
+            allowed: read_config,
+        },
+        Case {
+            name: "rpc config/create",
+            needs: &[],
+            call: |t| {
+                rpc(
+                    "config/create",
+                    json!({"input": {"key": format!("rpc-ns-{}", t.n), "environment": "staging"}}),
+                )
+            },
+            allowed: write_config,
+        },
+        Case {
+            name: "rpc config/set-entry",
+            needs: &[Namespace],
+            call: |t| {
+                rpc(
+                    "config/set-entry",
+                    json!({"input": {"namespace": t.namespace, "environment": "staging", "entry": {"key": "other", "value_type": "string", "value": "x"}, "version": 0}}),
+                )
+            },
+            allowed: write_config,
+        },
+        Case {
+            name: "rpc config/remove-entry",
+            needs: &[Namespace],
+            call: |t| {
+                rpc(
+                    "config/remove-entry",
+                    json!({"input": {"namespace": t.namespace, "environment": "staging", "key": "limit", "version": t.entry_version}}),
+                )
+            },
+            allowed: write_config,
+        },
+        Case {
+            name: "rpc config/discard",
+            needs: &[Namespace],
+            call: |t| {
+                rpc(
+                    "config/discard",
+                    json!({"input": {"namespace": t.namespace, "environment": "staging"}}),
+                )
+            },
+            allowed: write_config,
+        },
+        Case {
+            name: "rpc config/copy",
+            needs: &[Namespace],
+            call: |t| {
+                rpc(
+                    "config/copy",
+                    json!({"input": {"namespace": t.namespace, "from": "staging", "environment": "production"}}),
+                )
+            },
+            allowed: copy_config_to_production,
+        },
+        Case {
+            name: "rpc config/publish",
+            needs: &[Namespace],
+            call: |t| {
+                rpc(
+                    "config/publish",
+                    json!({"input": {"namespace": t.namespace, "environment": "staging", "message": "Ship", "main_version": 2}}),
+                )
+            },
+            allowed: publish_config,
+        },
+        Case {
+            name: "rpc config/rollback",
+            needs: &[Namespace],
+            call: |t| {
+                rpc(
+                    "config/rollback",
+                    json!({"input": {"namespace": t.namespace, "environment": "staging", "to_version": 1, "main_version": 2, "discard_draft": true}}),
+                )
+            },
+            allowed: publish_config,
+        },
+        Case {
+            name: "rpc config/finish-gray",
+            needs: &[GrayNamespace],
+            call: |t| {
+                rpc(
+                    "config/finish-gray",
+                    json!({"input": {"namespace": t.namespace, "environment": "staging", "gray_version": 3, "promote": true}}),
+                )
+            },
+            allowed: publish_config,
+        },
+        Case {
+            name: "GET /config/{environment}",
+            needs: &[],
+            call: |_| rest(Method::GET, "/config/staging".into(), None),
+            allowed: read_config,
+        },
+        Case {
+            name: "POST /config/{environment}",
+            needs: &[],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    "/config/staging".into(),
+                    Some(json!({"key": format!("rest-ns-{}", t.n)})),
+                )
+            },
+            allowed: write_config,
+        },
+        Case {
+            name: "GET /config/{environment}/{namespace}/draft",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/config/staging/{}/draft", t.namespace),
+                    None,
+                )
+            },
+            allowed: read_config,
+        },
+        Case {
+            name: "PUT /config/{environment}/{namespace}/draft/entries/{key}",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::PUT,
+                    format!("/config/staging/{}/draft/entries/other", t.namespace),
+                    Some(json!({"value_type": "boolean", "value": "true", "version": 0})),
+                )
+            },
+            allowed: write_config,
+        },
+        Case {
+            name: "DELETE /config/{environment}/{namespace}/draft/entries/{key}",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::DELETE,
+                    format!(
+                        "/config/staging/{}/draft/entries/limit?version={}",
+                        t.namespace, t.entry_version
+                    ),
+                    None,
+                )
+            },
+            allowed: write_config,
+        },
+        Case {
+            name: "POST /config/{environment}/{namespace}/draft/discard",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/config/staging/{}/draft/discard", t.namespace),
+                    None,
+                )
+            },
+            allowed: write_config,
+        },
+        Case {
+            name: "POST /config/{environment}/{namespace}/draft/copy-from/{from}",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/config/production/{}/draft/copy-from/staging", t.namespace),
+                    None,
+                )
+            },
+            allowed: copy_config_to_production,
+        },
+        Case {
+            name: "POST /config/{environment}/{namespace}/releases",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/config/staging/{}/releases", t.namespace),
+                    Some(json!({"message": "Ship", "main_version": 2})),
+                )
+            },
+            allowed: publish_config,
+        },
+        Case {
+            name: "GET /config/{environment}/{namespace}/releases",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/config/staging/{}/releases", t.namespace),
+                    None,
+                )
+            },
+            allowed: read_config,
+        },
+        Case {
+            name: "GET /config/{environment}/{namespace}/releases/{version}",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/config/staging/{}/releases/2", t.namespace),
+                    None,
+                )
+            },
+            allowed: read_config,
+        },
+        Case {
+            name: "GET /config/{environment}/{namespace}/diff",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/config/staging/{}/diff?to=2", t.namespace),
+                    None,
+                )
+            },
+            allowed: read_config,
+        },
+        Case {
+            name: "POST /config/{environment}/{namespace}/rollback",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/config/staging/{}/rollback", t.namespace),
+                    Some(json!({"to_version": 1, "main_version": 2, "discard_draft": true})),
+                )
+            },
+            allowed: publish_config,
+        },
+        Case {
+            name: "POST /config/{environment}/{namespace}/gray/promote",
+            needs: &[GrayNamespace],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/config/staging/{}/gray/promote", t.namespace),
+                    Some(json!({"gray_version": 3})),
+                )
+            },
+            allowed: publish_config,
+        },
+        Case {
+            name: "POST /config/{environment}/{namespace}/gray/abandon",
+            needs: &[GrayNamespace],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/config/staging/{}/gray/abandon", t.namespace),
+                    Some(json!({"gray_version": 3})),
+                )
+            },
+            allowed: publish_config,
+        },
+        Case {
+            name: "GET /config/{environment}/{namespace}/compare/{other}",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/config/staging/{}/compare/production", t.namespace),
+                    None,
+                )
+            },
+            allowed: read_config_both,
+        },
+        Case {
+            name: "GET /config/{environment}/{namespace}/instances",
+            needs: &[Namespace],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/config/staging/{}/instances", t.namespace),
+                    None,
+                )
+            },
+            allowed: read_config,
+        },
     ]
 }
 
@@ -880,6 +1252,10 @@ async fn fingerprint(server: &TestServer) -> Value {
         "settings": rows("SELECT flag_id, environment_id, enabled, rules, version FROM flag_settings ORDER BY flag_id, environment_id").await,
         "segments": rows("SELECT key, name, constraints, version FROM segments ORDER BY id").await,
         "sdk_keys": rows("SELECT id, name, revoked_at, version FROM sdk_keys ORDER BY id").await,
+        "namespaces": rows("SELECT key, description FROM config_namespaces ORDER BY id").await,
+        "draft": rows("SELECT namespace_id, environment_id, key, value, deleted, version FROM config_draft_entries ORDER BY namespace_id, environment_id, key").await,
+        "releases": rows("SELECT namespace_id, environment_id, version FROM config_releases ORDER BY id").await,
+        "heads": rows("SELECT namespace_id, environment_id, main_version, gray_version, latest_version FROM config_heads ORDER BY namespace_id, environment_id").await,
     })
 }
 
@@ -892,6 +1268,8 @@ fn placeholders(n: usize) -> Targets {
         live_flag: serde_json::from_value(json!({"id": 0, "key": "g", "name": "G", "description": "", "tags": [], "owner": "", "kind": "boolean", "variants": [], "archived": false, "version": 1, "created_at": 0, "updated_at": 0})).unwrap(),
         segment: serde_json::from_value(json!({"id": 0, "key": "s", "name": "S", "description": "", "constraints": [], "version": 1, "created_at": 0, "updated_at": 0})).unwrap(),
         sdk_key: serde_json::from_value(json!({"id": 0, "environment": "staging", "name": "k", "prefix": "p", "created_by": "x", "created_at": 0, "last_used_at": null, "revoked_at": null, "version": 1})).unwrap(),
+        namespace: "ns".into(),
+        entry_version: 1,
         n,
     }
 }
@@ -1002,9 +1380,62 @@ async fn targets(server: &TestServer, needs: &[Need]) -> Targets {
                     .unwrap()
                     .key
             }
+            Namespace | GrayNamespace => {
+                t.namespace = format!("target-ns-{n}");
+                config_target(server, &t.namespace, *need == GrayNamespace).await;
+                let draft = app::backend::config::queries::draft(
+                    server.db(),
+                    &system,
+                    "staging",
+                    &t.namespace,
+                )
+                .await
+                .unwrap();
+                t.entry_version = draft.entries[0].version;
+            }
         }
     }
     t
+}
+
+/// Releases v1 (limit 1) and v2 (limit 2) in staging, then either a pending draft change
+/// (limit 3) or, with `gray`, gray release v3 of it.
+async fn config_target(server: &TestServer, namespace: &str, gray: bool) {
+    use app::config::{Entry, GrayTarget, NewNamespace, PublishDraft, SetEntry, ValueType};
+    let system = Actor::system("test setup");
+    let state = &server.state;
+    let new = NewNamespace {
+        key: namespace.into(),
+        description: String::new(),
+        environment: "staging".into(),
+    };
+    state.execute(&system, new).await.unwrap();
+    for v in 1..=3i64 {
+        let entry = Entry {
+            key: "limit".into(),
+            value_type: ValueType::Integer,
+            value: v.to_string(),
+            description: String::new(),
+            constraints: Default::default(),
+        };
+        let set = SetEntry {
+            namespace: namespace.into(),
+            environment: "staging".into(),
+            entry,
+            version: v - 1,
+        };
+        state.execute(&system, set).await.unwrap();
+        if v < 3 || gray {
+            let publish = PublishDraft {
+                namespace: namespace.into(),
+                environment: "staging".into(),
+                message: format!("v{v}"),
+                main_version: (v - 1).min(2),
+                gray: (v == 3).then(|| GrayTarget::Percentage { percent: 50 }),
+            };
+            state.execute(&system, publish).await.unwrap();
+        }
+    }
 }
 
 /// A token cannot be issued without authority, but keeps existing when the only environment it

@@ -1,5 +1,6 @@
 mod api_keys;
 pub mod audit;
+mod config;
 mod environments;
 mod flags;
 mod home;
@@ -11,6 +12,7 @@ mod users;
 
 pub use api_keys::ApiKeysPage;
 pub use audit::AuditPage;
+pub use config::{ConfigIndexPage, NamespacePage, NamespacesPage};
 pub use environments::EnvironmentsPage;
 pub use flags::{FlagPage, FlagsPage, NewFlagPage};
 pub use home::HomePage;

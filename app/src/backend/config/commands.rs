@@ -1,0 +1,708 @@
+//! Commands that change configuration. Each runs through the command layer (permission,
+//! validation, version check, write and audit in one transaction). Publishing, rolling back and
+//! finishing a gray release change what apps get; draft edits do not.
+
+use super::store::{self, Head, NamespaceRow, NewRelease};
+use crate::AppError;
+use crate::backend::changes::Topic;
+use crate::backend::command::{Applied, AuditRecord, Command, Context, conflict};
+use crate::backend::db::Tx;
+use crate::backend::environments;
+use crate::config::{
+    CopyNamespace, DiscardDraft, DraftEntry, Entry, FinishGray, NewNamespace, PublishDraft,
+    ReleaseKind, ReleaseSummary, RemoveEntry, RollbackRelease, SetEntry, diff_entries,
+};
+use crate::domain::Environment;
+use crate::permissions::{Action, Resource, Subject, may};
+use crate::validation::config::{ENTRIES_MAX, check_entries};
+use crate::validation::{FieldErrors, Validate};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+const CONFIG: &[Topic] = &[Topic::Config];
+
+fn allowed(subject: &Subject, action: Action, env: Option<&Environment>) -> bool {
+    env.is_some_and(|e| may(subject, action, Resource::Config(e.scope())))
+}
+
+/// The environment the command layer loaded (it refuses unknown ones before `apply`).
+fn env<'a>(ctx: &'a Context<'_>) -> Result<&'a Environment, AppError> {
+    ctx.environment.as_ref().ok_or(AppError::Internal)
+}
+
+fn record(
+    env: &Environment,
+    entity_type: &'static str,
+    entity_id: String,
+    label: &str,
+    action: &'static str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AuditRecord {
+    AuditRecord {
+        environment: Some(env.key.clone()),
+        entity_type,
+        entity_id,
+        entity_label: label.to_string(),
+        action,
+        before,
+        after,
+    }
+}
+
+/// Entries as the audit trail shows them: key to value, readable in its diff view.
+fn values(entries: &[Entry]) -> Value {
+    let map: BTreeMap<&str, &str> = entries
+        .iter()
+        .map(|e| (e.key.as_str(), e.value.as_str()))
+        .collect();
+    json!(map)
+}
+
+/// The entries of the main release (none before the first publish).
+async fn main_entries(
+    tx: &mut Tx,
+    ns: &NamespaceRow,
+    env: &Environment,
+    head: Option<&Head>,
+) -> Result<Vec<Entry>, AppError> {
+    match head.filter(|h| h.main_version > 0) {
+        Some(h) => Ok(store::release(tx, ns.id, env.id, h.main_version)
+            .await?
+            .ok_or(AppError::Internal)?
+            .entries),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn head_json(head: Option<&Head>) -> Value {
+    json!({
+        "main_version": head.map_or(0, |h| h.main_version),
+        "gray_version": head.and_then(|h| h.gray.as_ref().map(|(v, _)| *v)),
+    })
+}
+
+/// Refuses a change of what apps get while a gray release is running.
+fn no_gray_running(head: Option<&Head>) -> Result<(), AppError> {
+    match head.and_then(|h| h.gray.as_ref()) {
+        Some((v, _)) => Err(AppError::field(
+            "gray",
+            format!("Gray release v{v} is in progress: promote or abandon it first"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn check_main_version(head: Option<&Head>, expected: i64) -> Result<(), AppError> {
+    if head.map_or(0, |h| h.main_version) != expected {
+        return Err(conflict("release", &head_json(head)));
+    }
+    Ok(())
+}
+
+/// Writes the head or answers 409 when another change got there first.
+async fn move_head(
+    tx: &mut Tx,
+    ns: &NamespaceRow,
+    env: &Environment,
+    old: Option<&Head>,
+    new: &Head,
+    now: i64,
+) -> Result<(), AppError> {
+    if !store::write_head(tx, ns.id, env.id, old, new, now).await? {
+        let current = store::head(tx, ns.id, env.id).await?;
+        return Err(conflict("release", &head_json(current.as_ref())));
+    }
+    Ok(())
+}
+
+impl Command for NewNamespace {
+    type Output = crate::config::NamespaceSummary;
+
+    fn environment(&self) -> Option<&str> {
+        Some(&self.environment)
+    }
+
+    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
+        allowed(subject, Action::Write, env)
+    }
+
+    fn validate(&self) -> Result<(), FieldErrors> {
+        Validate::validate(self)
+    }
+
+    async fn apply(
+        self,
+        tx: &mut Tx,
+        ctx: &Context<'_>,
+    ) -> Result<Applied<Self::Output>, AppError> {
+        let env = env(ctx)?;
+        if store::find_namespace(tx, &self.key).await?.is_some() {
+            return Err(AppError::field("key", "A namespace with this key exists"));
+        }
+        sqlx::query(
+            "INSERT INTO config_namespaces (key, description, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(&self.key)
+        .bind(self.description.trim())
+        .bind(ctx.now)
+        .execute(&mut **tx)
+        .await?;
+        let summary = crate::config::NamespaceSummary {
+            key: self.key.clone(),
+            description: self.description.trim().to_string(),
+            entries: 0,
+            main_version: 0,
+            gray_version: None,
+            pending: 0,
+            updated_at: ctx.now,
+        };
+        let audit = record(
+            env,
+            "config_namespace",
+            self.key.clone(),
+            &self.key,
+            "create",
+            None,
+            Some(json!({"key": self.key, "description": summary.description})),
+        );
+        Ok(Applied::one(summary, audit))
+    }
+}
+
+impl Command for SetEntry {
+    type Output = DraftEntry;
+
+    fn environment(&self) -> Option<&str> {
+        Some(&self.environment)
+    }
+
+    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
+        allowed(subject, Action::Write, env)
+    }
+
+    fn validate(&self) -> Result<(), FieldErrors> {
+        Validate::validate(self)
+    }
+
+    async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<DraftEntry>, AppError> {
+        let env = env(ctx)?;
+        let ns = store::namespace(tx, &self.namespace).await?;
+        let rows = store::draft_rows(tx, ns.id, env.id).await?;
+        let current = rows.iter().find(|r| r.entry.key == self.entry.key);
+        let visible = current.map_or(0, |r| r.visible_version());
+        if visible != self.version {
+            return Err(conflict(
+                "entry",
+                &current.filter(|r| !r.deleted).map(|r| r.view()),
+            ));
+        }
+        let mut entry = self.entry.clone();
+        // Validation passed, so the value has a canonical spelling.
+        entry.value = entry
+            .canonical_value()
+            .map_err(|m| AppError::field("value", m))?;
+        entry.description = entry.description.trim().to_string();
+        if let Some(row) = current.filter(|r| !r.deleted)
+            && row.entry == entry
+        {
+            return Ok(Applied::unchanged(row.view()));
+        }
+        let lower = entry.key.to_ascii_lowercase();
+        if let Some(other) = rows.iter().find(|r| {
+            !r.deleted && r.entry.key != entry.key && r.entry.key.to_ascii_lowercase() == lower
+        }) {
+            return Err(AppError::field(
+                "key",
+                format!(
+                    "Another entry has this key as {}; keys must differ by more than capitals",
+                    other.entry.key
+                ),
+            ));
+        }
+        let live = rows.iter().filter(|r| !r.deleted).count();
+        if visible == 0 && live >= ENTRIES_MAX {
+            return Err(AppError::field(
+                "key",
+                format!("A namespace holds at most {ENTRIES_MAX} entries"),
+            ));
+        }
+        let version = current.map_or(1, |r| r.version + 1);
+        store::put_draft_row(
+            tx,
+            (ns.id, env.id),
+            &entry,
+            false,
+            version,
+            &ctx.actor.name,
+            ctx.now,
+        )
+        .await?;
+        let before = current.filter(|r| !r.deleted).map(|r| json!(r.entry));
+        let audit = record(
+            env,
+            "config_entry",
+            format!("{}/{}", ns.key, entry.key),
+            &format!("{} {}", ns.key, entry.key),
+            if before.is_some() {
+                "draft.update"
+            } else {
+                "draft.add"
+            },
+            before,
+            Some(json!(entry)),
+        );
+        let view = DraftEntry {
+            entry,
+            version,
+            updated_by: ctx.actor.name.clone(),
+            updated_at: ctx.now,
+        };
+        Ok(Applied::one(view, audit))
+    }
+}
+
+impl Command for RemoveEntry {
+    type Output = ();
+
+    fn environment(&self) -> Option<&str> {
+        Some(&self.environment)
+    }
+
+    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
+        allowed(subject, Action::Write, env)
+    }
+
+    fn validate(&self) -> Result<(), FieldErrors> {
+        Validate::validate(self)
+    }
+
+    async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
+        let env = env(ctx)?;
+        let ns = store::namespace(tx, &self.namespace).await?;
+        let rows = store::draft_rows(tx, ns.id, env.id).await?;
+        let Some(row) = rows.iter().find(|r| r.entry.key == self.key && !r.deleted) else {
+            return Err(AppError::not_found("Entry"));
+        };
+        if row.version != self.version {
+            return Err(conflict("entry", &row.view()));
+        }
+        let head = store::head(tx, ns.id, env.id).await?;
+        let published = main_entries(tx, &ns, env, head.as_ref()).await?;
+        if published.iter().any(|e| e.key == self.key) {
+            // Kept as a removal so the draft shows who removed it until the next publish.
+            store::put_draft_row(
+                tx,
+                (ns.id, env.id),
+                &row.entry,
+                true,
+                row.version + 1,
+                &ctx.actor.name,
+                ctx.now,
+            )
+            .await?;
+        } else {
+            sqlx::query(
+                "DELETE FROM config_draft_entries \
+                 WHERE namespace_id = $1 AND environment_id = $2 AND key = $3",
+            )
+            .bind(ns.id)
+            .bind(env.id)
+            .bind(&self.key)
+            .execute(&mut **tx)
+            .await?;
+        }
+        let audit = record(
+            env,
+            "config_entry",
+            format!("{}/{}", ns.key, self.key),
+            &format!("{} {}", ns.key, self.key),
+            "draft.remove",
+            Some(json!(row.entry)),
+            None,
+        );
+        Ok(Applied::one((), audit))
+    }
+}
+
+impl Command for DiscardDraft {
+    type Output = ();
+
+    fn environment(&self) -> Option<&str> {
+        Some(&self.environment)
+    }
+
+    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
+        allowed(subject, Action::Write, env)
+    }
+
+    fn validate(&self) -> Result<(), FieldErrors> {
+        Ok(())
+    }
+
+    async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
+        let env = env(ctx)?;
+        let ns = store::namespace(tx, &self.namespace).await?;
+        let head = store::head(tx, ns.id, env.id).await?;
+        let published = main_entries(tx, &ns, env, head.as_ref()).await?;
+        let rows = store::draft_rows(tx, ns.id, env.id).await?;
+        let draft = store::live_entries(&rows);
+        if diff_entries(&published, &draft).is_empty() && rows.iter().all(|r| !r.deleted) {
+            return Ok(Applied::unchanged(()));
+        }
+        store::reset_draft(tx, ns.id, env.id, &published, &ctx.actor.name, ctx.now).await?;
+        let audit = record(
+            env,
+            "config_draft",
+            ns.key.clone(),
+            &ns.key,
+            "draft.discard",
+            Some(values(&draft)),
+            Some(values(&published)),
+        );
+        Ok(Applied::one((), audit))
+    }
+}
+
+impl Command for CopyNamespace {
+    type Output = ();
+
+    fn environment(&self) -> Option<&str> {
+        Some(&self.environment)
+    }
+
+    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
+        allowed(subject, Action::Write, env)
+    }
+
+    fn validate(&self) -> Result<(), FieldErrors> {
+        Validate::validate(self)
+    }
+
+    async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
+        let env = env(ctx)?;
+        let from = environments::find(tx, &self.from)
+            .await?
+            .ok_or_else(|| AppError::field("from", "Unknown environment"))?;
+        if !may(
+            &ctx.actor.subject,
+            Action::Read,
+            Resource::Config(from.scope()),
+        ) {
+            return Err(AppError::Forbidden);
+        }
+        let ns = store::namespace(tx, &self.namespace).await?;
+        let source_head = store::head(tx, ns.id, from.id).await?;
+        if source_head.as_ref().is_none_or(|h| h.main_version == 0) {
+            return Err(AppError::field(
+                "from",
+                format!("Nothing is published in {} yet", from.name),
+            ));
+        }
+        let source = main_entries(tx, &ns, &from, source_head.as_ref()).await?;
+        let rows = store::draft_rows(tx, ns.id, env.id).await?;
+        let draft = store::live_entries(&rows);
+        if diff_entries(&draft, &source).is_empty() {
+            return Ok(Applied::unchanged(()));
+        }
+        store::reset_draft(tx, ns.id, env.id, &source, &ctx.actor.name, ctx.now).await?;
+        let audit = record(
+            env,
+            "config_draft",
+            ns.key.clone(),
+            &ns.key,
+            "draft.copy",
+            Some(values(&draft)),
+            Some(
+                json!({"from": from.key, "version": source_head.map_or(0, |h| h.main_version), "entries": values(&source)}),
+            ),
+        );
+        Ok(Applied::one((), audit))
+    }
+}
+
+impl Command for PublishDraft {
+    type Output = ReleaseSummary;
+
+    fn environment(&self) -> Option<&str> {
+        Some(&self.environment)
+    }
+
+    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
+        allowed(subject, Action::Publish, env)
+    }
+
+    fn validate(&self) -> Result<(), FieldErrors> {
+        Validate::validate(self)
+    }
+
+    fn topics(&self) -> &'static [Topic] {
+        CONFIG
+    }
+
+    async fn apply(
+        self,
+        tx: &mut Tx,
+        ctx: &Context<'_>,
+    ) -> Result<Applied<ReleaseSummary>, AppError> {
+        let env = env(ctx)?;
+        let ns = store::namespace(tx, &self.namespace).await?;
+        let head = store::head(tx, ns.id, env.id).await?;
+        check_main_version(head.as_ref(), self.main_version)?;
+        no_gray_running(head.as_ref())?;
+        let published = main_entries(tx, &ns, env, head.as_ref()).await?;
+        let draft = store::live_entries(&store::draft_rows(tx, ns.id, env.id).await?);
+        // Stored rows were checked one by one; the release is checked whole.
+        let mut errors = FieldErrors::new();
+        check_entries(&draft, &mut errors);
+        errors.into_result()?;
+        let diff = diff_entries(&published, &draft);
+        if diff.is_empty() {
+            return Err(AppError::field(
+                "draft",
+                match head.as_ref().filter(|h| h.main_version > 0) {
+                    Some(h) => format!(
+                        "Nothing to publish: the draft matches release v{}",
+                        h.main_version
+                    ),
+                    None => "Nothing to publish: the draft is empty".to_string(),
+                },
+            ));
+        }
+        let latest = head.as_ref().map_or(0, |h| h.latest_version);
+        let version = latest + 1;
+        let kind = if self.gray.is_some() {
+            ReleaseKind::Gray
+        } else {
+            ReleaseKind::Publish
+        };
+        let message = self.message.trim();
+        store::insert_release(
+            tx,
+            &NewRelease {
+                namespace_id: ns.id,
+                environment_id: env.id,
+                version,
+                kind,
+                entries: &draft,
+                message,
+                author: &ctx.actor.name,
+                rollback_of: None,
+                gray_target: self.gray.as_ref(),
+            },
+            ctx.now,
+        )
+        .await
+        .map_err(|_| conflict("release", &head_json(head.as_ref())))?;
+        let new_head = Head {
+            main_version: if self.gray.is_some() {
+                head.as_ref().map_or(0, |h| h.main_version)
+            } else {
+                version
+            },
+            gray: self.gray.clone().map(|t| (version, t)),
+            latest_version: version,
+        };
+        move_head(tx, &ns, env, head.as_ref(), &new_head, ctx.now).await?;
+        // The draft now equals the release; removals are settled.
+        store::reset_draft(tx, ns.id, env.id, &draft, &ctx.actor.name, ctx.now).await?;
+        let summary = ReleaseSummary {
+            version,
+            kind,
+            message: message.to_string(),
+            author: ctx.actor.name.clone(),
+            created_at: ctx.now,
+            rollback_of: None,
+            gray_target: self.gray.clone(),
+            entries: draft.len(),
+        };
+        let audit = record(
+            env,
+            "config_release",
+            ns.key.clone(),
+            &ns.key,
+            if self.gray.is_some() {
+                "gray.start"
+            } else {
+                "publish"
+            },
+            Some(
+                json!({"version": head.as_ref().map_or(0, |h| h.main_version), "entries": values(&published)}),
+            ),
+            Some(
+                json!({"version": version, "message": message, "gray": self.gray.as_ref().map(|t| t.to_string()), "entries": values(&draft)}),
+            ),
+        );
+        Ok(Applied::one(summary, audit))
+    }
+}
+
+impl Command for RollbackRelease {
+    type Output = ReleaseSummary;
+
+    fn environment(&self) -> Option<&str> {
+        Some(&self.environment)
+    }
+
+    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
+        allowed(subject, Action::Publish, env)
+    }
+
+    fn validate(&self) -> Result<(), FieldErrors> {
+        Validate::validate(self)
+    }
+
+    fn topics(&self) -> &'static [Topic] {
+        CONFIG
+    }
+
+    async fn apply(
+        self,
+        tx: &mut Tx,
+        ctx: &Context<'_>,
+    ) -> Result<Applied<ReleaseSummary>, AppError> {
+        let env = env(ctx)?;
+        let ns = store::namespace(tx, &self.namespace).await?;
+        let head = store::head(tx, ns.id, env.id).await?;
+        check_main_version(head.as_ref(), self.main_version)?;
+        no_gray_running(head.as_ref())?;
+        let Some(old_head) = head.as_ref() else {
+            return Err(AppError::not_found("Release"));
+        };
+        let target = store::release(tx, ns.id, env.id, self.to_version)
+            .await?
+            .ok_or_else(|| AppError::not_found("Release"))?;
+        let published = main_entries(tx, &ns, env, head.as_ref()).await?;
+        if diff_entries(&published, &target.entries).is_empty() {
+            return Err(AppError::field(
+                "to_version",
+                format!(
+                    "Release v{} delivers what v{} (live now) delivers",
+                    self.to_version, old_head.main_version
+                ),
+            ));
+        }
+        let rows = store::draft_rows(tx, ns.id, env.id).await?;
+        let pending = diff_entries(&published, &store::live_entries(&rows)).change_count();
+        if pending > 0 && !self.discard_draft {
+            return Err(AppError::field(
+                "discard_draft",
+                format!(
+                    "The draft has {pending} unpublished change(s); confirm they are dropped, or publish them first"
+                ),
+            ));
+        }
+        let version = old_head.latest_version + 1;
+        let message = match self.message.trim() {
+            "" => format!("Roll back to v{}", self.to_version),
+            m => m.to_string(),
+        };
+        store::insert_release(
+            tx,
+            &NewRelease {
+                namespace_id: ns.id,
+                environment_id: env.id,
+                version,
+                kind: ReleaseKind::Rollback,
+                entries: &target.entries,
+                message: &message,
+                author: &ctx.actor.name,
+                rollback_of: Some(self.to_version),
+                gray_target: None,
+            },
+            ctx.now,
+        )
+        .await
+        .map_err(|_| conflict("release", &head_json(head.as_ref())))?;
+        let new_head = Head {
+            main_version: version,
+            gray: None,
+            latest_version: version,
+        };
+        move_head(tx, &ns, env, head.as_ref(), &new_head, ctx.now).await?;
+        store::reset_draft(tx, ns.id, env.id, &target.entries, &ctx.actor.name, ctx.now).await?;
+        let summary = ReleaseSummary {
+            version,
+            kind: ReleaseKind::Rollback,
+            message: message.clone(),
+            author: ctx.actor.name.clone(),
+            created_at: ctx.now,
+            rollback_of: Some(self.to_version),
+            gray_target: None,
+            entries: target.entries.len(),
+        };
+        let audit = record(
+            env,
+            "config_release",
+            ns.key.clone(),
+            &ns.key,
+            "rollback",
+            Some(json!({"version": old_head.main_version, "entries": values(&published)})),
+            Some(
+                json!({"version": version, "rollback_of": self.to_version, "message": message, "entries": values(&target.entries)}),
+            ),
+        );
+        Ok(Applied::one(summary, audit))
+    }
+}
+
+impl Command for FinishGray {
+    type Output = ();
+
+    fn environment(&self) -> Option<&str> {
+        Some(&self.environment)
+    }
+
+    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
+        allowed(subject, Action::Publish, env)
+    }
+
+    fn validate(&self) -> Result<(), FieldErrors> {
+        Ok(())
+    }
+
+    fn topics(&self) -> &'static [Topic] {
+        CONFIG
+    }
+
+    async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
+        let env = env(ctx)?;
+        let ns = store::namespace(tx, &self.namespace).await?;
+        let head = store::head(tx, ns.id, env.id).await?;
+        let Some(old) = head.as_ref() else {
+            return Err(AppError::not_found("Gray release"));
+        };
+        let Some((gray_version, target)) = old.gray.clone() else {
+            return Err(AppError::not_found("Gray release"));
+        };
+        if gray_version != self.gray_version {
+            return Err(conflict("release", &head_json(head.as_ref())));
+        }
+        let new_head = Head {
+            main_version: if self.promote {
+                gray_version
+            } else {
+                old.main_version
+            },
+            gray: None,
+            latest_version: old.latest_version,
+        };
+        move_head(tx, &ns, env, Some(old), &new_head, ctx.now).await?;
+        let audit = record(
+            env,
+            "config_release",
+            ns.key.clone(),
+            &ns.key,
+            if self.promote {
+                "gray.promote"
+            } else {
+                "gray.abandon"
+            },
+            Some(
+                json!({"main_version": old.main_version, "gray_version": gray_version, "gray": target.to_string()}),
+            ),
+            Some(json!({"main_version": new_head.main_version})),
+        );
+        Ok(Applied::one((), audit))
+    }
+}

@@ -1,0 +1,152 @@
+//! The app instances this server has served config to: who holds which version, for the
+//! gray-release controls. Kept in memory per server process; an instance is forgotten a day after
+//! it was last seen.
+
+use crate::config::InstanceView;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+/// Past this many instances per server, new ones are served but not listed.
+pub const INSTANCES_MAX: usize = 100_000;
+const FORGET_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
+
+#[derive(Debug, Clone)]
+struct Seen {
+    labels: BTreeMap<String, String>,
+    version: i64,
+    gray: bool,
+    watching: u32,
+    last_seen: i64,
+}
+
+type Key = (String, String);
+
+#[derive(Default)]
+pub struct Instances {
+    by_namespace: Mutex<HashMap<Key, HashMap<String, Seen>>>,
+}
+
+/// What an instance said about itself and what it was given.
+pub struct Delivered<'a> {
+    pub environment: &'a str,
+    pub namespace: &'a str,
+    pub instance_id: &'a str,
+    pub labels: &'a BTreeMap<String, String>,
+    pub version: i64,
+    pub gray: bool,
+}
+
+impl Instances {
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<Key, HashMap<String, Seen>>) -> R) -> R {
+        f(&mut self.by_namespace.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Records a delivery; `watch` +1 when a watch starts, -1 when it ends, 0 otherwise.
+    pub fn record(&self, d: &Delivered<'_>, watch: i32, now: i64) {
+        if d.instance_id.is_empty() {
+            return;
+        }
+        self.with(|all| {
+            let total: usize = all.values().map(HashMap::len).sum();
+            let ns = all
+                .entry((d.environment.to_string(), d.namespace.to_string()))
+                .or_default();
+            if !ns.contains_key(d.instance_id) {
+                if total >= INSTANCES_MAX {
+                    return;
+                }
+                ns.retain(|_, s| s.watching > 0 || now - s.last_seen < FORGET_AFTER_MS);
+            }
+            let seen = ns.entry(d.instance_id.to_string()).or_insert_with(|| Seen {
+                labels: BTreeMap::new(),
+                version: 0,
+                gray: false,
+                watching: 0,
+                last_seen: now,
+            });
+            seen.labels = d.labels.clone();
+            seen.version = d.version;
+            seen.gray = d.gray;
+            seen.last_seen = now;
+            seen.watching = seen.watching.saturating_add_signed(watch);
+        })
+    }
+
+    /// Newest first.
+    pub fn list(&self, environment: &str, namespace: &str, now: i64) -> Vec<InstanceView> {
+        let mut out: Vec<InstanceView> = self.with(|all| {
+            all.get(&(environment.to_string(), namespace.to_string()))
+                .map(|ns| {
+                    ns.iter()
+                        .filter(|(_, s)| s.watching > 0 || now - s.last_seen < FORGET_AFTER_MS)
+                        .map(|(id, s)| InstanceView {
+                            instance_id: id.clone(),
+                            labels: s.labels.clone(),
+                            version: s.version,
+                            gray: s.gray,
+                            watching: s.watching > 0,
+                            last_seen: s.last_seen,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        out.sort_by(|a, b| {
+            b.last_seen
+                .cmp(&a.last_seen)
+                .then_with(|| a.instance_id.cmp(&b.instance_id))
+        });
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivered<'a>(id: &'a str, labels: &'a BTreeMap<String, String>, v: i64) -> Delivered<'a> {
+        Delivered {
+            environment: "production",
+            namespace: "checkout",
+            instance_id: id,
+            labels,
+            version: v,
+            gray: false,
+        }
+    }
+
+    #[test]
+    fn tracks_versions_watches_and_forgets_idle_instances() {
+        let i = Instances::default();
+        let labels = BTreeMap::new();
+        i.record(&delivered("a", &labels, 1), 1, 1_000);
+        i.record(&delivered("b", &labels, 1), 0, 2_000);
+        i.record(&delivered("a", &labels, 2), 0, 3_000);
+        i.record(&delivered("", &labels, 2), 0, 3_000);
+        let list = i.list("production", "checkout", 4_000);
+        assert_eq!(list.len(), 2, "anonymous fetches are not listed");
+        assert_eq!(
+            (
+                list[0].instance_id.as_str(),
+                list[0].version,
+                list[0].watching
+            ),
+            ("a", 2, true)
+        );
+        assert_eq!(
+            (list[1].instance_id.as_str(), list[1].watching),
+            ("b", false)
+        );
+        // A day later the idle one is gone; the watching one stays.
+        let later = 2_000 + FORGET_AFTER_MS + 1;
+        let list = i.list("production", "checkout", later);
+        assert_eq!(
+            list.iter()
+                .map(|v| v.instance_id.as_str())
+                .collect::<Vec<_>>(),
+            ["a"]
+        );
+        i.record(&delivered("a", &labels, 2), -1, later);
+        assert!(!i.list("production", "checkout", later)[0].watching);
+    }
+}

@@ -1,0 +1,211 @@
+//! Reading configuration for the dashboard and the admin API, as the reader may see it.
+
+use super::store::{self, Head};
+use crate::AppError;
+use crate::backend::{Actor, Db, environments};
+use crate::config::{
+    Draft, Entry, EnvironmentComparison, GrayRelease, NamespaceSummary, Release, ReleaseDiff,
+    ReleaseSummary, diff_entries,
+};
+use crate::domain::Environment;
+use crate::permissions::{Action, Resource};
+use sqlx::AnyConnection;
+
+/// How many releases the history lists.
+pub const HISTORY_MAX: i64 = 200;
+
+async fn readable(db: &Db, actor: &Actor, key: &str) -> Result<Environment, AppError> {
+    let env = environments::list_all(db)
+        .await?
+        .into_iter()
+        .find(|e| e.key == key)
+        .ok_or_else(|| AppError::not_found("Environment"))?;
+    actor.ensure(Action::Read, Resource::Config(env.scope()))?;
+    Ok(env)
+}
+
+async fn published(
+    conn: &mut AnyConnection,
+    namespace_id: i64,
+    environment_id: i64,
+    head: Option<&Head>,
+) -> Result<Vec<Entry>, AppError> {
+    match head.filter(|h| h.main_version > 0) {
+        Some(h) => Ok(
+            store::release(conn, namespace_id, environment_id, h.main_version)
+                .await?
+                .ok_or(AppError::Internal)?
+                .entries,
+        ),
+        None => Ok(Vec::new()),
+    }
+}
+
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    environment: &str,
+) -> Result<Vec<NamespaceSummary>, AppError> {
+    let env = readable(db, actor, environment).await?;
+    let mut conn = db.reader().acquire().await?;
+    let mut out = Vec::new();
+    for ns in store::all_namespaces(&mut conn).await? {
+        let head = store::head(&mut conn, ns.id, env.id).await?;
+        let rows = store::draft_rows(&mut conn, ns.id, env.id).await?;
+        let draft = store::live_entries(&rows);
+        let main = published(&mut conn, ns.id, env.id, head.as_ref()).await?;
+        out.push(NamespaceSummary {
+            key: ns.key,
+            description: ns.description,
+            entries: draft.len(),
+            main_version: head.as_ref().map_or(0, |h| h.main_version),
+            gray_version: head.as_ref().and_then(|h| h.gray.as_ref().map(|(v, _)| *v)),
+            pending: diff_entries(&main, &draft).change_count(),
+            updated_at: rows
+                .iter()
+                .map(|r| r.updated_at)
+                .max()
+                .unwrap_or(ns.created_at),
+        });
+    }
+    Ok(out)
+}
+
+pub async fn draft(
+    db: &Db,
+    actor: &Actor,
+    environment: &str,
+    namespace: &str,
+) -> Result<Draft, AppError> {
+    let env = readable(db, actor, environment).await?;
+    let mut conn = db.reader().acquire().await?;
+    let ns = store::namespace(&mut conn, namespace).await?;
+    let head = store::head(&mut conn, ns.id, env.id).await?;
+    let rows = store::draft_rows(&mut conn, ns.id, env.id).await?;
+    let main_entries = published(&mut conn, ns.id, env.id, head.as_ref()).await?;
+    let entries = store::live_entries(&rows);
+    Ok(Draft {
+        namespace: ns.key,
+        description: ns.description,
+        environment: env.key,
+        pending: diff_entries(&main_entries, &entries),
+        entries: rows
+            .iter()
+            .filter(|r| !r.deleted)
+            .map(|r| r.view())
+            .collect(),
+        removed: rows
+            .iter()
+            .filter(|r| r.deleted)
+            .map(|r| r.removal())
+            .collect(),
+        main_version: head.as_ref().map_or(0, |h| h.main_version),
+        main_entries,
+        gray: head
+            .as_ref()
+            .and_then(|h| h.gray.clone())
+            .map(|(version, target)| GrayRelease { version, target }),
+    })
+}
+
+/// Newest first.
+pub async fn releases(
+    db: &Db,
+    actor: &Actor,
+    environment: &str,
+    namespace: &str,
+) -> Result<Vec<ReleaseSummary>, AppError> {
+    let env = readable(db, actor, environment).await?;
+    let mut conn = db.reader().acquire().await?;
+    let ns = store::namespace(&mut conn, namespace).await?;
+    store::releases(&mut conn, ns.id, env.id, HISTORY_MAX).await
+}
+
+pub async fn release(
+    db: &Db,
+    actor: &Actor,
+    environment: &str,
+    namespace: &str,
+    version: i64,
+) -> Result<Release, AppError> {
+    let env = readable(db, actor, environment).await?;
+    let mut conn = db.reader().acquire().await?;
+    let ns = store::namespace(&mut conn, namespace).await?;
+    store::release(&mut conn, ns.id, env.id, version)
+        .await?
+        .ok_or_else(|| AppError::not_found("Release"))
+}
+
+/// `to` against `from`; without `from`, against the release before `to` (nothing for the first).
+pub async fn diff(
+    db: &Db,
+    actor: &Actor,
+    environment: &str,
+    namespace: &str,
+    from: Option<i64>,
+    to: i64,
+) -> Result<ReleaseDiff, AppError> {
+    let env = readable(db, actor, environment).await?;
+    let mut conn = db.reader().acquire().await?;
+    let ns = store::namespace(&mut conn, namespace).await?;
+    let to = store::release(&mut conn, ns.id, env.id, to)
+        .await?
+        .ok_or_else(|| AppError::not_found("Release"))?;
+    let from_version = from.unwrap_or(to.summary.version - 1);
+    let from = match from_version {
+        v if v < 1 => None,
+        v => match store::release(&mut conn, ns.id, env.id, v).await? {
+            Some(r) => Some(r),
+            None if from.is_some() => return Err(AppError::not_found("Release")),
+            None => None,
+        },
+    };
+    let empty = Vec::new();
+    Ok(ReleaseDiff {
+        diff: diff_entries(from.as_ref().map_or(&empty, |r| &r.entries), &to.entries),
+        from: from.map(|r| r.summary),
+        to: to.summary,
+    })
+}
+
+/// What `from` serves against what `to` serves (the main releases).
+pub async fn compare(
+    db: &Db,
+    actor: &Actor,
+    namespace: &str,
+    from: &str,
+    to: &str,
+) -> Result<EnvironmentComparison, AppError> {
+    let from_env = readable(db, actor, from).await?;
+    let to_env = readable(db, actor, to).await?;
+    let mut conn = db.reader().acquire().await?;
+    let ns = store::namespace(&mut conn, namespace).await?;
+    let from_head = store::head(&mut conn, ns.id, from_env.id).await?;
+    let to_head = store::head(&mut conn, ns.id, to_env.id).await?;
+    let from_entries = published(&mut conn, ns.id, from_env.id, from_head.as_ref()).await?;
+    let to_entries = published(&mut conn, ns.id, to_env.id, to_head.as_ref()).await?;
+    Ok(EnvironmentComparison {
+        namespace: ns.key,
+        from: from_env.key,
+        from_version: from_head.map_or(0, |h| h.main_version),
+        to: to_env.key,
+        to_version: to_head.map_or(0, |h| h.main_version),
+        diff: diff_entries(&from_entries, &to_entries),
+    })
+}
+
+/// The instances this server has served the namespace to, newest first.
+pub async fn instances(
+    db: &Db,
+    actor: &Actor,
+    delivery: &crate::backend::delivery::Delivery,
+    environment: &str,
+    namespace: &str,
+) -> Result<Vec<crate::config::InstanceView>, AppError> {
+    let env = readable(db, actor, environment).await?;
+    let mut conn = db.reader().acquire().await?;
+    let ns = store::namespace(&mut conn, namespace).await?;
+    Ok(delivery
+        .instances
+        .list(&env.key, &ns.key, crate::backend::db::now_ms()))
+}

@@ -1,0 +1,268 @@
+//! What the config delivery API serves, in memory: per (environment, namespace) the main release
+//! and any gray release, each pre-rendered as the JSON apps receive. Every slot is a watch
+//! channel, so a new version wakes every watcher of that namespace at once, with no polling.
+
+use super::store::{self, Head};
+use crate::AppError;
+use crate::backend::db::Db;
+use crate::config::{Entry, GrayTarget};
+use serde_json::{Map, Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+use tokio::sync::{Mutex, watch};
+
+/// One release as apps receive it.
+#[derive(Debug, PartialEq)]
+pub struct Served {
+    pub version: i64,
+    /// `{"namespace", "environment", "version", "values"}`, rendered once per release.
+    pub body: String,
+    pub etag: String,
+}
+
+impl Served {
+    fn render(environment: &str, namespace: &str, version: i64, entries: &[Entry]) -> Served {
+        let mut values = Map::new();
+        for e in entries {
+            match e.typed_value() {
+                Ok(v) => {
+                    values.insert(e.key.clone(), v);
+                }
+                // Checked on the way in; a row that no longer reads is left out, not guessed.
+                Err(problem) => {
+                    tracing::error!(environment, namespace, key = %e.key, %problem, "stored config value does not read")
+                }
+            }
+        }
+        let body = json!({
+            "namespace": namespace,
+            "environment": environment,
+            "version": version,
+            "values": Value::Object(values),
+        });
+        Served {
+            version,
+            body: body.to_string(),
+            etag: format!("\"{version}\""),
+        }
+    }
+}
+
+/// What one namespace serves in one environment.
+#[derive(Debug, Default)]
+pub struct NamespaceState {
+    pub main: Option<Arc<Served>>,
+    pub gray: Option<(Arc<Served>, GrayTarget)>,
+}
+
+impl NamespaceState {
+    /// The release for this instance: the gray one when it targets the instance. The percentage
+    /// is seeded by the namespace, so the same instances are the first in for every gray release.
+    pub fn pick(
+        &self,
+        namespace: &str,
+        instance_id: &str,
+        labels: &BTreeMap<String, String>,
+    ) -> Option<(Arc<Served>, bool)> {
+        if let Some((served, target)) = &self.gray
+            && target.matches(namespace, instance_id, labels)
+        {
+            return Some((served.clone(), true));
+        }
+        self.main.clone().map(|m| (m, false))
+    }
+
+    fn versions(&self) -> (i64, Option<(i64, &GrayTarget)>) {
+        (
+            self.main.as_ref().map_or(0, |m| m.version),
+            self.gray.as_ref().map(|(s, t)| (s.version, t)),
+        )
+    }
+}
+
+type Slot = watch::Sender<Arc<NamespaceState>>;
+
+#[derive(Default)]
+pub struct ConfigSnapshots {
+    slots: RwLock<HashMap<(String, String), Slot>>,
+    /// One reload at a time, so an older read never replaces a newer one.
+    reloading: Mutex<()>,
+}
+
+impl ConfigSnapshots {
+    /// The current state, if anything was ever published there.
+    pub fn get(&self, environment: &str, namespace: &str) -> Option<Arc<NamespaceState>> {
+        self.read_slots()
+            .get(&(environment.to_string(), namespace.to_string()))
+            .map(|s| s.borrow().clone())
+    }
+
+    /// A receiver that sees every later state of the namespace.
+    pub fn subscribe(
+        &self,
+        environment: &str,
+        namespace: &str,
+    ) -> Option<watch::Receiver<Arc<NamespaceState>>> {
+        self.read_slots()
+            .get(&(environment.to_string(), namespace.to_string()))
+            .map(|s| s.subscribe())
+    }
+
+    fn read_slots(&self) -> std::sync::RwLockReadGuard<'_, HashMap<(String, String), Slot>> {
+        self.slots.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reads every head and fetches only the releases that changed since the last reload.
+    pub async fn reload(&self, db: &Db) -> Result<(), AppError> {
+        let _one_at_a_time = self.reloading.lock().await;
+        let mut conn = db.reader().acquire().await?;
+        for (environment, namespace, head) in store::all_heads(&mut conn).await? {
+            let key = (environment.clone(), namespace.clone());
+            let current = self.read_slots().get(&key).map(|s| s.borrow().clone());
+            if current.as_ref().is_some_and(|c| same_versions(c, &head)) {
+                continue;
+            }
+            let state = build(
+                &mut conn,
+                &environment,
+                &namespace,
+                &head,
+                current.as_deref(),
+            )
+            .await?;
+            let state = Arc::new(state);
+            let mut slots = self.slots.write().unwrap_or_else(|p| p.into_inner());
+            match slots.get(&key) {
+                Some(slot) => {
+                    slot.send_replace(state);
+                }
+                None => {
+                    slots.insert(key, watch::Sender::new(state));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn same_versions(state: &NamespaceState, head: &Head) -> bool {
+    let (main, gray) = state.versions();
+    main == head.main_version
+        && gray.map(|(v, t)| (v, t.clone())) == head.gray.as_ref().map(|(v, t)| (*v, t.clone()))
+}
+
+async fn build(
+    conn: &mut sqlx::AnyConnection,
+    environment: &str,
+    namespace: &str,
+    head: &Head,
+    current: Option<&NamespaceState>,
+) -> Result<NamespaceState, AppError> {
+    let main = match head.main_version {
+        0 => None,
+        v => Some(served(conn, environment, namespace, v, current).await?),
+    };
+    let gray = match &head.gray {
+        Some((v, target)) => Some((
+            served(conn, environment, namespace, *v, current).await?,
+            target.clone(),
+        )),
+        None => None,
+    };
+    Ok(NamespaceState { main, gray })
+}
+
+/// A release is immutable: reuse it when it is already rendered.
+async fn served(
+    conn: &mut sqlx::AnyConnection,
+    environment: &str,
+    namespace: &str,
+    version: i64,
+    current: Option<&NamespaceState>,
+) -> Result<Arc<Served>, AppError> {
+    let known = current.and_then(|c| {
+        c.main
+            .iter()
+            .chain(c.gray.iter().map(|(s, _)| s))
+            .find(|s| s.version == version)
+            .cloned()
+    });
+    if let Some(s) = known {
+        return Ok(s);
+    }
+    let entries = store::release_entries(conn, environment, namespace, version).await?;
+    Ok(Arc::new(Served::render(
+        environment,
+        namespace,
+        version,
+        &entries,
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ValueType;
+
+    fn entry(key: &str, t: ValueType, v: &str) -> Entry {
+        Entry {
+            key: key.into(),
+            value_type: t,
+            value: v.into(),
+            description: String::new(),
+            constraints: Default::default(),
+        }
+    }
+
+    #[test]
+    fn served_body_holds_typed_values_and_the_version() {
+        let s = Served::render(
+            "production",
+            "checkout",
+            7,
+            &[
+                entry("timeout", ValueType::Duration, "1m30s"),
+                entry("retries", ValueType::Integer, "3"),
+                entry("beta", ValueType::Boolean, "true"),
+            ],
+        );
+        let body: Value = serde_json::from_str(&s.body).unwrap();
+        assert_eq!(
+            body,
+            json!({"namespace": "checkout", "environment": "production", "version": 7,
+                   "values": {"timeout": 90000, "retries": 3, "beta": true}})
+        );
+        assert_eq!(s.etag, "\"7\"");
+    }
+
+    #[test]
+    fn a_matching_gray_release_wins_and_others_keep_main() {
+        let main = Arc::new(Served::render("p", "ns", 1, &[]));
+        let gray = Arc::new(Served::render("p", "ns", 2, &[]));
+        let state = NamespaceState {
+            main: Some(main),
+            gray: Some((
+                gray,
+                GrayTarget::Labels {
+                    selector: "region=eu".parse().unwrap(),
+                },
+            )),
+        };
+        let eu: BTreeMap<String, String> = [("region".to_string(), "eu".to_string())].into();
+        let us: BTreeMap<String, String> = [("region".to_string(), "us".to_string())].into();
+        assert_eq!(
+            state.pick("ns", "a", &eu).map(|(s, g)| (s.version, g)),
+            Some((2, true))
+        );
+        assert_eq!(
+            state.pick("ns", "b", &us).map(|(s, g)| (s.version, g)),
+            Some((1, false))
+        );
+        assert_eq!(
+            state
+                .pick("ns", "c", &BTreeMap::new())
+                .map(|(s, g)| (s.version, g)),
+            Some((1, false))
+        );
+    }
+}

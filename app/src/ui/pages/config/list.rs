@@ -1,0 +1,180 @@
+//! `/config` (sends you to your environment) and `/config/:env`: the namespaces with their live
+//! version, gray release and pending draft changes, and a form for a new namespace.
+
+use super::{follow_switcher, may_config, release_label};
+use crate::AppError;
+use crate::api::{CreateNamespace, list_namespaces};
+use crate::config::NewNamespace;
+use crate::permissions::Action;
+use crate::ui::components::{ErrorNotice, Notice, TextField};
+use crate::ui::env_pref::use_current_env;
+use crate::ui::form::Form;
+use crate::ui::style::*;
+use crate::validation::Validate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Redirect};
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ConfigIndexPage() -> impl IntoView {
+    let current = use_current_env();
+    view! {
+        <Suspense fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let _ = current.environments.await;
+                match current.key() {
+                    Some(key) => view! { <Redirect path=format!("/config/{key}") /> }.into_any(),
+                    None => view! { <p class=MUTED>"You have no role in any environment yet."</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NamespacesPage() -> impl IntoView {
+    let params = use_params_map();
+    let environment = Memo::new(move |_| params.with(|p| p.get("env").unwrap_or_default()));
+    follow_switcher(environment, String::new);
+    let reload = RwSignal::new(0u32);
+    let namespaces = Resource::new(
+        move || (environment.get(), reload.get()),
+        |(env, _)| list_namespaces(env),
+    );
+    let notice = RwSignal::new(None::<String>);
+    let creating = RwSignal::new(false);
+    view! {
+        <Title text="Config" />
+        <div class="space-y-6">
+            <div class="flex flex-wrap items-center justify-between gap-3">
+                <div>
+                    <h1 class=H1>"Config"</h1>
+                    <p class=MUTED>
+                        "Namespaces of typed settings apps read at runtime, in "
+                        <strong>{move || environment.get()}</strong>
+                        ". Edits collect in a shared draft until someone publishes them."
+                    </p>
+                </div>
+                {move || may_config(&environment.get(), Action::Write).then(|| view! {
+                    <button type="button" class=BTN_PRIMARY on:click=move |_| creating.set(true)>"New namespace"</button>
+                })}
+            </div>
+            <Notice message=notice />
+            {move || creating.get().then(|| view! {
+                <NewNamespaceForm
+                    environment=environment.get_untracked()
+                    done=Callback::new(move |key: String| {
+                        creating.set(false);
+                        notice.set(Some(format!("Created {key}.")));
+                        reload.update(|n| *n += 1);
+                    })
+                    cancel=Callback::new(move |_| creating.set(false))
+                />
+            })}
+            <Transition fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let env = environment.get_untracked();
+                    match namespaces.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class=format!("{CARD} p-6 text-center text-sm text-slate-500")>"No namespaces yet."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <div class=format!("{CARD} overflow-x-auto")>
+                                <table class=TABLE>
+                                    <thead><tr>
+                                        <th class=TH>"Namespace"</th>
+                                        <th class=TH>"Entries"</th>
+                                        <th class=TH>"Live"</th>
+                                        <th class=TH>"Draft"</th>
+                                    </tr></thead>
+                                    <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                                        {list.into_iter().map(|n| {
+                                            let (href, label) = (format!("/config/{env}/{}", n.key), n.key.clone());
+                                            view! {
+                                            <tr data-testid="namespace-row" data-key=n.key.clone()>
+                                                <td class=TD>
+                                                    <A href=href attr:class=BTN_LINK>{label}</A>
+                                                    {(!n.description.is_empty()).then(|| view! { <p class="text-xs text-slate-500">{n.description.clone()}</p> })}
+                                                </td>
+                                                <td class=TD>{n.entries}</td>
+                                                <td class=TD>
+                                                    <span class={if n.main_version == 0 { BADGE } else { BADGE_OK }}>{release_label(n.main_version)}</span>
+                                                    {n.gray_version.map(|v| view! { " " <span class=BADGE_WARN>{format!("gray v{v}")}</span> })}
+                                                </td>
+                                                <td class=TD>
+                                                    {if n.pending > 0 {
+                                                        view! { <span class=BADGE_WARN data-testid="pending">{format!("{} pending", n.pending)}</span> }.into_any()
+                                                    } else {
+                                                        view! { <span class=MUTED>"published"</span> }.into_any()
+                                                    }}
+                                                </td>
+                                            </tr>
+                                        }}).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorNotice error=Signal::stored(Some(e)) /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn NewNamespaceForm(
+    environment: String,
+    done: Callback<String>,
+    cancel: Callback<()>,
+) -> impl IntoView {
+    let key = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let input = {
+        let environment = environment.clone();
+        move || NewNamespace {
+            key: key.get(),
+            description: description.get(),
+            environment: environment.clone(),
+        }
+    };
+    let form = Form::new("namespace", {
+        let input = input.clone();
+        move || input().validate()
+    });
+    let create = ServerAction::<CreateNamespace>::new();
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(n)) => done.run(n.key),
+        Some(Err(e)) => {
+            form.absorb(&e);
+            error.set(Some(e));
+        }
+        None => {}
+    });
+    view! {
+        <form
+            class=format!("{CARD} space-y-4 p-4")
+            aria-label="New namespace"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                error.set(None);
+                if form.submit() {
+                    create.dispatch(CreateNamespace { input: input() });
+                }
+            }
+        >
+            <div class="grid grid-cols-1 gap-4 md:grid-cols-2">
+                <TextField form name="key" label="Key" value=key placeholder="checkout" hint="Lowercase letters, digits, dots, dashes; the same in every environment." />
+                <TextField form name="description" label="Description" value=description />
+            </div>
+            <ErrorNotice error=error />
+            <div class="flex gap-2">
+                <button type="submit" class=BTN_PRIMARY disabled=move || create.pending().get()>"Create namespace"</button>
+                <button type="button" class=BTN_SECONDARY on:click=move |_| cancel.run(())>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,474 @@
+//! The config delivery API: an instance fetches its namespace (`GET`, with ETag / 304), waits for
+//! the next version (long poll: `?wait=30s&since=VERSION`), or watches it as Server-Sent Events
+//! with `Last-Event-ID` resume. All answers come from the in-memory snapshot; a publish wakes every
+//! waiting instance of that namespace through its watch channel.
+
+use crate::sdk_auth::SdkEnvironment;
+use app::backend::AppState;
+use app::backend::config::instances::Delivered;
+use app::backend::config::snapshot::{NamespaceState, Served};
+use app::backend::db::now_ms;
+use app::config::duration;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures_util::stream::{self, Stream};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{Any, CorsLayer};
+
+/// The longest a long poll may wait.
+pub const WAIT_MAX: Duration = Duration::from_secs(60);
+pub const LABELS_MAX: usize = 20;
+pub const INSTANCE_ID_MAX: usize = 128;
+
+const INSTANCE_HEADER: &str = "x-instance-id";
+const LABELS_HEADER: &str = "x-instance-labels";
+
+pub fn router() -> Router<AppState> {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::IF_NONE_MATCH,
+            HeaderName::from_static("x-api-key"),
+            HeaderName::from_static("last-event-id"),
+            HeaderName::from_static(INSTANCE_HEADER),
+            HeaderName::from_static(LABELS_HEADER),
+        ])
+        .expose_headers([
+            header::ETAG,
+            HeaderName::from_static("x-config-version"),
+            HeaderName::from_static("x-config-release"),
+        ]);
+    Router::new()
+        .route("/api/v1/config/{environment}/{namespace}", get(fetch))
+        .route("/api/v1/config/{environment}/{namespace}/watch", get(watch))
+        .layer(cors)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct Params {
+    /// The calling instance's id (or the `X-Instance-Id` header): percentage gray releases pick by it.
+    instance: Option<String>,
+    /// `key=value,key=value` (or the `X-Instance-Labels` header): label gray releases pick by them.
+    labels: Option<String>,
+    /// Long poll: wait up to this long (`30s`, at most 60s) for a version other than `since`.
+    wait: Option<String>,
+    /// Long poll: the version the instance has (defaults to the If-None-Match ETag's).
+    since: Option<i64>,
+}
+
+/// A refused request: status, error code, details.
+pub struct Failure(StatusCode, &'static str, String);
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        (
+            self.0,
+            axum::Json(json!({"errorCode": self.1, "errorDetails": self.2})),
+        )
+            .into_response()
+    }
+}
+
+fn failure(status: StatusCode, code: &'static str, details: impl Into<String>) -> Failure {
+    Failure(status, code, details.into())
+}
+
+/// Who is asking, as the instance describes itself.
+struct Caller {
+    instance_id: String,
+    labels: BTreeMap<String, String>,
+}
+
+fn caller(params: &Params, headers: &HeaderMap) -> Result<Caller, Failure> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let instance_id = params
+        .instance
+        .clone()
+        .or_else(|| header(INSTANCE_HEADER))
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if instance_id.chars().count() > INSTANCE_ID_MAX || instance_id.chars().any(char::is_control) {
+        return Err(failure(
+            StatusCode::BAD_REQUEST,
+            "INVALID_INSTANCE",
+            format!("an instance id has at most {INSTANCE_ID_MAX} printable characters"),
+        ));
+    }
+    let text = params.labels.clone().or_else(|| header(LABELS_HEADER));
+    let labels = parse_labels(text.as_deref().unwrap_or(""))
+        .map_err(|m| failure(StatusCode::BAD_REQUEST, "INVALID_LABELS", m))?;
+    Ok(Caller {
+        instance_id,
+        labels,
+    })
+}
+
+/// `region=eu,host=a`. Names and values follow the rules of gray-release selectors.
+fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut labels = BTreeMap::new();
+    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or_else(|| format!("labels are key=value pairs separated by commas: {pair:?}"))?;
+        let (k, v) = (k.trim(), v.trim());
+        // The selector parser holds the rules for names and values; a one-label selector checks them.
+        app::config::Selector::parse(&format!("{k}={v}"))
+            .map_err(|m| format!("label {pair:?}: {m}"))?;
+        if labels.insert(k.to_string(), v.to_string()).is_some() {
+            return Err(format!("label {k:?} is given twice"));
+        }
+    }
+    if labels.len() > LABELS_MAX {
+        return Err(format!("send at most {LABELS_MAX} labels"));
+    }
+    Ok(labels)
+}
+
+/// Checks the SDK key's environment and finds what the namespace serves there.
+fn state_for(
+    state: &AppState,
+    key_env: &str,
+    environment: &str,
+    namespace: &str,
+) -> Result<Arc<NamespaceState>, Failure> {
+    if key_env != environment {
+        return Err(failure(
+            StatusCode::FORBIDDEN,
+            "WRONG_ENVIRONMENT",
+            format!("this SDK key belongs to the {key_env} environment"),
+        ));
+    }
+    state
+        .delivery
+        .config
+        .get(environment, namespace)
+        .filter(|s| s.main.is_some() || s.gray.is_some())
+        .ok_or_else(|| {
+            failure(
+                StatusCode::NOT_FOUND,
+                "NAMESPACE_NOT_FOUND",
+                format!("nothing is published for namespace {namespace:?} in {environment}"),
+            )
+        })
+}
+
+/// The release this caller gets from a state; a gray release with nobody else on main leaves
+/// instances outside it with nothing, which is answered as not found.
+fn pick(state: &NamespaceState, namespace: &str, caller: &Caller) -> Option<(Arc<Served>, bool)> {
+    state.pick(namespace, &caller.instance_id, &caller.labels)
+}
+
+fn record(
+    state: &AppState,
+    env: &str,
+    ns: &str,
+    caller: &Caller,
+    served: &Served,
+    gray: bool,
+    watch: i32,
+) {
+    state.delivery.instances.record(
+        &Delivered {
+            environment: env,
+            namespace: ns,
+            instance_id: &caller.instance_id,
+            labels: &caller.labels,
+            version: served.version,
+            gray,
+        },
+        watch,
+        now_ms(),
+    );
+}
+
+fn headers_for(served: &Served, gray: bool) -> [(HeaderName, HeaderValue); 4] {
+    [
+        (
+            header::ETAG,
+            HeaderValue::from_str(&served.etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (
+            HeaderName::from_static("x-config-version"),
+            HeaderValue::from(served.version),
+        ),
+        (
+            HeaderName::from_static("x-config-release"),
+            HeaderValue::from_static(if gray { "gray" } else { "main" }),
+        ),
+    ]
+}
+
+fn full(served: &Served, gray: bool) -> Response {
+    (
+        headers_for(served, gray),
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        served.body.clone(),
+    )
+        .into_response()
+}
+
+fn not_modified(served: &Served, gray: bool) -> Response {
+    (StatusCode::NOT_MODIFIED, headers_for(served, gray)).into_response()
+}
+
+/// The version named by an If-None-Match ETag.
+fn etag_version(headers: &HeaderMap) -> Option<i64> {
+    let text = headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
+    text.split(',')
+        .map(|t| t.trim().trim_start_matches("W/").trim_matches('"'))
+        .find_map(|t| t.parse().ok())
+}
+
+#[utoipa::path(get, path = "/api/v1/config/{environment}/{namespace}", tag = "delivery",
+    params(("environment" = String, Path), ("namespace" = String, Path), Params),
+    responses(
+        (status = 200, description = "`{namespace, environment, version, values}`: the release for this instance (a matching gray release wins). ETag, X-Config-Version and X-Config-Release (main or gray) headers."),
+        (status = 304, description = "Unchanged since the If-None-Match ETag, or no new version within `wait`"),
+        (status = 400, description = "INVALID_INSTANCE, INVALID_LABELS or INVALID_PARAMETER"),
+        (status = 401, description = "No valid SDK key"),
+        (status = 403, description = "WRONG_ENVIRONMENT: the SDK key belongs to another environment"),
+        (status = 404, description = "NAMESPACE_NOT_FOUND: nothing published there")),
+    security(("sdk_key" = [])))]
+pub async fn fetch(
+    State(state): State<AppState>,
+    SdkEnvironment(key_env): SdkEnvironment,
+    Path((environment, namespace)): Path<(String, String)>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let caller = caller(&params, &headers)?;
+    let wait = match params.wait.as_deref().map(duration::parse) {
+        None => None,
+        Some(Ok(ms)) => Some(Duration::from_millis(ms).min(WAIT_MAX)),
+        Some(Err(m)) => {
+            return Err(failure(
+                StatusCode::BAD_REQUEST,
+                "INVALID_PARAMETER",
+                format!("wait: {m}"),
+            ));
+        }
+    };
+    let current = state_for(&state, &key_env, &environment, &namespace)?;
+    let Some((mut served, mut gray)) = pick(&current, &namespace, &caller) else {
+        return Err(failure(
+            StatusCode::NOT_FOUND,
+            "NAMESPACE_NOT_FOUND",
+            "nothing is published for this instance yet",
+        ));
+    };
+    let since = params.since.or_else(|| etag_version(&headers));
+    if let (Some(wait), Some(since)) = (wait, since)
+        && served.version == since
+    {
+        // Long poll: until the version this caller gets changes, the wait ends, or shutdown.
+        let Some(mut rx) = state.delivery.config.subscribe(&environment, &namespace) else {
+            return Ok(not_modified(&served, gray));
+        };
+        let changed = async {
+            loop {
+                if rx.changed().await.is_err() {
+                    return None;
+                }
+                let now = rx.borrow_and_update().clone();
+                if let Some((s, g)) = pick(&now, &namespace, &caller)
+                    && s.version != since
+                {
+                    return Some((s, g));
+                }
+            }
+        };
+        tokio::select! {
+            next = tokio::time::timeout(wait, changed) => match next {
+                Ok(Some((s, g))) => (served, gray) = (s, g),
+                _ => {
+                    record(&state, &environment, &namespace, &caller, &served, gray, 0);
+                    return Ok(not_modified(&served, gray));
+                }
+            },
+            _ = state.delivery.closed() => return Ok(not_modified(&served, gray)),
+        }
+    }
+    record(&state, &environment, &namespace, &caller, &served, gray, 0);
+    if etag_version(&headers) == Some(served.version) {
+        return Ok(not_modified(&served, gray));
+    }
+    Ok(full(&served, gray))
+}
+
+/// Ends the instance's watch in the registry when the stream is dropped.
+struct Watching {
+    state: AppState,
+    environment: String,
+    namespace: String,
+    caller: Caller,
+    last: Option<(Arc<Served>, bool)>,
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        if let Some((served, gray)) = self.last.take() {
+            record(
+                &self.state,
+                &self.environment,
+                &self.namespace,
+                &self.caller,
+                &served,
+                gray,
+                -1,
+            );
+        }
+    }
+}
+
+fn event(served: &Served) -> Event {
+    Event::default()
+        .event("config")
+        .id(served.version.to_string())
+        .data(served.body.clone())
+}
+
+#[utoipa::path(get, path = "/api/v1/config/{environment}/{namespace}/watch", tag = "delivery",
+    params(("environment" = String, Path), ("namespace" = String, Path), Params,
+        ("Last-Event-ID" = Option<String>, Header, description = "The last version received; a different current version is sent at once")),
+    responses(
+        (status = 200, description = "text/event-stream: a `config` event (id = version, data = the fetch body) now unless Last-Event-ID is current, then one per new version for this instance"),
+        (status = 400, description = "INVALID_INSTANCE or INVALID_LABELS"),
+        (status = 401, description = "No valid SDK key"),
+        (status = 403, description = "WRONG_ENVIRONMENT"),
+        (status = 404, description = "NAMESPACE_NOT_FOUND")),
+    security(("sdk_key" = [])))]
+pub async fn watch(
+    State(state): State<AppState>,
+    SdkEnvironment(key_env): SdkEnvironment,
+    Path((environment, namespace)): Path<(String, String)>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+) -> Result<Response, Failure> {
+    let caller = caller(&params, &headers)?;
+    state_for(&state, &key_env, &environment, &namespace)?;
+    let Some(rx) = state.delivery.config.subscribe(&environment, &namespace) else {
+        return Err(failure(
+            StatusCode::NOT_FOUND,
+            "NAMESPACE_NOT_FOUND",
+            "nothing is published here",
+        ));
+    };
+    let last_id: Option<i64> = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    let watching = Watching {
+        state: state.clone(),
+        environment,
+        namespace,
+        caller,
+        last: None,
+    };
+    Ok(Sse::new(events(watching, rx, last_id))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response())
+}
+
+/// The first event at once (unless Last-Event-ID is current), then one per version change for
+/// this instance, until the client goes or the server shuts down.
+fn events(
+    watching: Watching,
+    mut rx: tokio::sync::watch::Receiver<Arc<NamespaceState>>,
+    last_id: Option<i64>,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    // The state as of subscribing counts as a change to look at.
+    rx.mark_changed();
+    stream::unfold(
+        (watching, rx, last_id),
+        |(mut w, mut rx, mut last_id)| async move {
+            loop {
+                tokio::select! {
+                    changed = rx.changed() => if changed.is_err() { return None },
+                    _ = w.state.delivery.closed() => return None,
+                }
+                let now = rx.borrow_and_update().clone();
+                let Some((served, gray)) = pick(&now, &w.namespace, &w.caller) else {
+                    continue;
+                };
+                if last_id == Some(served.version) {
+                    if w.last.is_none() {
+                        record(
+                            &w.state,
+                            &w.environment,
+                            &w.namespace,
+                            &w.caller,
+                            &served,
+                            gray,
+                            1,
+                        );
+                        w.last = Some((served, gray));
+                    }
+                    continue;
+                }
+                let starting = w.last.is_none();
+                record(
+                    &w.state,
+                    &w.environment,
+                    &w.namespace,
+                    &w.caller,
+                    &served,
+                    gray,
+                    i32::from(starting),
+                );
+                last_id = Some(served.version);
+                let ev = event(&served);
+                w.last = Some((served, gray));
+                return Some((Ok(ev), (w, rx, last_id)));
+            }
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_parse_and_bad_ones_are_named() {
+        let l = parse_labels("region=eu, host=a").unwrap();
+        assert_eq!(l.get("region").map(String::as_str), Some("eu"));
+        assert_eq!(l.get("host").map(String::as_str), Some("a"));
+        assert!(parse_labels("").unwrap().is_empty());
+        assert!(parse_labels("region").unwrap_err().contains("key=value"));
+        assert!(parse_labels("a=1,a=2").unwrap_err().contains("twice"));
+        assert!(parse_labels("bad key=1").is_err());
+    }
+
+    #[test]
+    fn etag_versions_read_from_if_none_match() {
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("W/\"7\""));
+        assert_eq!(etag_version(&h), Some(7));
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"x\", \"12\""),
+        );
+        assert_eq!(etag_version(&h), Some(12));
+    }
+}
