@@ -1431,7 +1431,7 @@ async fn config_target(server: &TestServer, namespace: &str, gray: bool) {
                 environment: "staging".into(),
                 message: format!("v{v}"),
                 main_version: (v - 1).min(2),
-                gray: (v == 3).then(|| GrayTarget::Percentage { percent: 50 }),
+                gray: (v == 3).then_some(GrayTarget::Percentage { percent: 50 }),
             };
             state.execute(&system, publish).await.unwrap();
         }
