@@ -10,6 +10,7 @@ test("an administrator signs in and lands on the flags", async ({ page }) => {
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveText([
     "Flags",
     "Segments",
+    "Config",
     "Audit",
     "Users",
     "Environments",

@@ -8,11 +8,12 @@ use app::backend::AppState;
 use app::backend::config::instances::Delivered;
 use app::backend::config::snapshot::{NamespaceState, Served};
 use app::backend::db::now_ms;
+use app::backend::delivery::Delivery;
 use app::config::duration;
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::stream::{self, Stream};
@@ -316,36 +317,39 @@ pub async fn fetch(
     Ok(full(&served, gray))
 }
 
-/// Ends the instance's watch in the registry when the stream is dropped.
+/// One open watch stream. Holds only what it needs (10,000 of them are normal), and ends the
+/// instance's watch in the registry when the client goes.
 struct Watching {
-    state: AppState,
+    delivery: Arc<Delivery>,
     environment: String,
     namespace: String,
     caller: Caller,
     last: Option<(Arc<Served>, bool)>,
 }
 
-impl Drop for Watching {
-    fn drop(&mut self) {
-        if let Some((served, gray)) = self.last.take() {
-            record(
-                &self.state,
-                &self.environment,
-                &self.namespace,
-                &self.caller,
-                &served,
+impl Watching {
+    fn record(&self, served: &Served, gray: bool, watch: i32) {
+        self.delivery.instances.record(
+            &Delivered {
+                environment: &self.environment,
+                namespace: &self.namespace,
+                instance_id: &self.caller.instance_id,
+                labels: &self.caller.labels,
+                version: served.version,
                 gray,
-                -1,
-            );
-        }
+            },
+            watch,
+            now_ms(),
+        );
     }
 }
 
-fn event(served: &Served) -> Event {
-    Event::default()
-        .event("config")
-        .id(served.version.to_string())
-        .data(served.body.clone())
+impl Drop for Watching {
+    fn drop(&mut self) {
+        if let Some((served, gray)) = self.last.take() {
+            self.record(&served, gray, -1);
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/config/{environment}/{namespace}/watch", tag = "delivery",
@@ -379,67 +383,73 @@ pub async fn watch(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok());
     let watching = Watching {
-        state: state.clone(),
+        delivery: state.delivery.clone(),
         environment,
         namespace,
         caller,
         last: None,
     };
-    Ok(Sse::new(events(watching, rx, last_id))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+            // Proxies that buffer responses would hold events back.
+            (
+                HeaderName::from_static("x-accel-buffering"),
+                HeaderValue::from_static("no"),
+            ),
+        ],
+        Body::from_stream(events(watching, rx, last_id)),
+    )
         .into_response())
 }
 
 /// The first event at once (unless Last-Event-ID is current), then one per version change for
-/// this instance, until the client goes or the server shuts down.
+/// this instance, and a keep-alive comment on every heartbeat, until the client goes or the
+/// server shuts down. Events are the release's pre-rendered bytes, shared by every watcher.
 fn events(
     watching: Watching,
     mut rx: tokio::sync::watch::Receiver<Arc<NamespaceState>>,
     last_id: Option<i64>,
-) -> impl Stream<Item = Result<Event, Infallible>> {
+) -> impl Stream<Item = Result<Bytes, Infallible>> {
     // The state as of subscribing counts as a change to look at.
     rx.mark_changed();
+    let heartbeat = watching.delivery.heartbeat();
     stream::unfold(
-        (watching, rx, last_id),
-        |(mut w, mut rx, mut last_id)| async move {
+        (watching, rx, heartbeat, last_id),
+        |(mut w, mut rx, mut heartbeat, mut last_id)| async move {
             loop {
                 tokio::select! {
                     changed = rx.changed() => if changed.is_err() { return None },
-                    _ = w.state.delivery.closed() => return None,
+                    beat = heartbeat.changed() => {
+                        if beat.is_err() {
+                            return None;
+                        }
+                        let keep_alive = Bytes::from_static(b": keep-alive\n\n");
+                        return Some((Ok(keep_alive), (w, rx, heartbeat, last_id)));
+                    }
+                    _ = w.delivery.closed() => return None,
                 }
                 let now = rx.borrow_and_update().clone();
                 let Some((served, gray)) = pick(&now, &w.namespace, &w.caller) else {
                     continue;
                 };
+                let starting = w.last.is_none();
                 if last_id == Some(served.version) {
-                    if w.last.is_none() {
-                        record(
-                            &w.state,
-                            &w.environment,
-                            &w.namespace,
-                            &w.caller,
-                            &served,
-                            gray,
-                            1,
-                        );
+                    if starting {
+                        w.record(&served, gray, 1);
                         w.last = Some((served, gray));
                     }
                     continue;
                 }
-                let starting = w.last.is_none();
-                record(
-                    &w.state,
-                    &w.environment,
-                    &w.namespace,
-                    &w.caller,
-                    &served,
-                    gray,
-                    i32::from(starting),
-                );
+                w.record(&served, gray, i32::from(starting));
                 last_id = Some(served.version);
-                let ev = event(&served);
+                let event = served.event.clone();
                 w.last = Some((served, gray));
-                return Some((Ok(ev), (w, rx, last_id)));
+                return Some((Ok(event), (w, rx, heartbeat, last_id)));
             }
         },
     )

@@ -24,7 +24,13 @@ pub struct Delivery {
     peer_refreshes: AtomicU64,
     /// Set when the server shuts down, so open watch streams end and shutdown can finish.
     closing: tokio::sync::watch::Sender<bool>,
+    /// Ticks every [`HEARTBEAT`]: one timer for every open watch stream's keep-alive, rather than
+    /// one per stream.
+    heartbeat: tokio::sync::watch::Sender<u64>,
 }
+
+/// How often watch streams send a keep-alive comment, so proxies do not close idle ones.
+pub const HEARTBEAT: Duration = Duration::from_secs(15);
 
 impl Delivery {
     pub async fn load(db: &Db) -> Result<Delivery, AppError> {
@@ -45,12 +51,29 @@ impl Delivery {
     }
 
     /// Follows changes made by other server processes (and, on SQLite, the command line) for as
-    /// long as the server runs: PostgreSQL notifications (no polling), or the change log.
+    /// long as the server runs: PostgreSQL notifications (no polling), or the change log. Also
+    /// beats the watch streams' keep-alive.
     pub async fn follow(&self, db: &Db) {
-        match db.backend() {
-            Backend::Postgres => self.follow_notifications(db).await,
-            Backend::Sqlite => self.follow_log(db).await,
-        }
+        let changes = async {
+            match db.backend() {
+                Backend::Postgres => self.follow_notifications(db).await,
+                Backend::Sqlite => self.follow_log(db).await,
+            }
+        };
+        let beat = async {
+            let mut tick = tokio::time::interval(HEARTBEAT);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                self.heartbeat.send_modify(|n| *n += 1);
+            }
+        };
+        tokio::join!(changes, beat);
+    }
+
+    /// Changes every [`HEARTBEAT`] while the server runs.
+    pub fn heartbeat(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.heartbeat.subscribe()
     }
 
     async fn follow_notifications(&self, db: &Db) {

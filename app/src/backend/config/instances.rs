@@ -19,11 +19,22 @@ struct Seen {
     last_seen: i64,
 }
 
-type Key = (String, String);
+/// Instance id to what it was last given, per environment and namespace.
+#[derive(Default)]
+struct Registry {
+    seen: HashMap<String, HashMap<String, HashMap<String, Seen>>>,
+    total: usize,
+}
+
+impl Registry {
+    fn namespace(&self, environment: &str, namespace: &str) -> Option<&HashMap<String, Seen>> {
+        self.seen.get(environment)?.get(namespace)
+    }
+}
 
 #[derive(Default)]
 pub struct Instances {
-    by_namespace: Mutex<HashMap<Key, HashMap<String, Seen>>>,
+    registry: Mutex<Registry>,
 }
 
 /// What an instance said about itself and what it was given.
@@ -37,34 +48,51 @@ pub struct Delivered<'a> {
 }
 
 impl Instances {
-    fn with<R>(&self, f: impl FnOnce(&mut HashMap<Key, HashMap<String, Seen>>) -> R) -> R {
-        f(&mut self.by_namespace.lock().unwrap_or_else(|p| p.into_inner()))
+    fn with<R>(&self, f: impl FnOnce(&mut Registry) -> R) -> R {
+        f(&mut self.registry.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Records a delivery; `watch` +1 when a watch starts, -1 when it ends, 0 otherwise.
+    /// Records a delivery; `watch` +1 when a watch starts, -1 when it ends, 0 otherwise. Called
+    /// for every event to every watcher, so the common case (a known instance) allocates nothing.
     pub fn record(&self, d: &Delivered<'_>, watch: i32, now: i64) {
         if d.instance_id.is_empty() {
             return;
         }
-        self.with(|all| {
-            let total: usize = all.values().map(HashMap::len).sum();
-            let ns = all
-                .entry((d.environment.to_string(), d.namespace.to_string()))
-                .or_default();
-            if !ns.contains_key(d.instance_id) {
-                if total >= INSTANCES_MAX {
-                    return;
+        self.with(|r| {
+            let known = r
+                .seen
+                .get_mut(d.environment)
+                .and_then(|envs| envs.get_mut(d.namespace))
+                .and_then(|ns| ns.get_mut(d.instance_id));
+            let seen = match known {
+                Some(seen) => seen,
+                None => {
+                    if r.total >= INSTANCES_MAX {
+                        return;
+                    }
+                    let ns = r
+                        .seen
+                        .entry(d.environment.to_string())
+                        .or_default()
+                        .entry(d.namespace.to_string())
+                        .or_default();
+                    let before = ns.len();
+                    ns.retain(|_, s| s.watching > 0 || now - s.last_seen < FORGET_AFTER_MS);
+                    let forgotten = before - ns.len();
+                    let seen = ns.entry(d.instance_id.to_string()).or_insert_with(|| Seen {
+                        labels: BTreeMap::new(),
+                        version: 0,
+                        gray: false,
+                        watching: 0,
+                        last_seen: now,
+                    });
+                    r.total = r.total + 1 - forgotten;
+                    seen
                 }
-                ns.retain(|_, s| s.watching > 0 || now - s.last_seen < FORGET_AFTER_MS);
+            };
+            if seen.labels != *d.labels {
+                seen.labels = d.labels.clone();
             }
-            let seen = ns.entry(d.instance_id.to_string()).or_insert_with(|| Seen {
-                labels: BTreeMap::new(),
-                version: 0,
-                gray: false,
-                watching: 0,
-                last_seen: now,
-            });
-            seen.labels = d.labels.clone();
             seen.version = d.version;
             seen.gray = d.gray;
             seen.last_seen = now;
@@ -74,8 +102,8 @@ impl Instances {
 
     /// Newest first.
     pub fn list(&self, environment: &str, namespace: &str, now: i64) -> Vec<InstanceView> {
-        let mut out: Vec<InstanceView> = self.with(|all| {
-            all.get(&(environment.to_string(), namespace.to_string()))
+        let mut out: Vec<InstanceView> = self.with(|r| {
+            r.namespace(environment, namespace)
                 .map(|ns| {
                     ns.iter()
                         .filter(|(_, s)| s.watching > 0 || now - s.last_seen < FORGET_AFTER_MS)

@@ -11,12 +11,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 use tokio::sync::{Mutex, watch};
 
-/// One release as apps receive it.
+/// One release as apps receive it, rendered once: every fetch and every watcher shares the bytes.
 #[derive(Debug, PartialEq)]
 pub struct Served {
     pub version: i64,
-    /// `{"namespace", "environment", "version", "values"}`, rendered once per release.
-    pub body: String,
+    /// `{"namespace", "environment", "version", "values"}`.
+    pub body: bytes::Bytes,
+    /// The same as one Server-Sent Event: `id: VERSION`, `event: config`, `data: BODY`.
+    pub event: bytes::Bytes,
     pub etag: String,
 }
 
@@ -40,9 +42,13 @@ impl Served {
             "version": version,
             "values": Value::Object(values),
         });
+        // Compact JSON holds no line breaks, so the body is one `data:` line.
+        let body = body.to_string();
+        let event = format!("id: {version}\nevent: config\ndata: {body}\n\n");
         Served {
             version,
-            body: body.to_string(),
+            body: body.into(),
+            event: event.into(),
             etag: format!("\"{version}\""),
         }
     }
@@ -226,7 +232,14 @@ mod tests {
                 entry("beta", ValueType::Boolean, "true"),
             ],
         );
-        let body: Value = serde_json::from_str(&s.body).unwrap();
+        let body: Value = serde_json::from_slice(&s.body).unwrap();
+        assert_eq!(
+            s.event,
+            format!(
+                "id: 7\nevent: config\ndata: {}\n\n",
+                String::from_utf8_lossy(&s.body)
+            )
+        );
         assert_eq!(
             body,
             json!({"namespace": "checkout", "environment": "production", "version": 7,

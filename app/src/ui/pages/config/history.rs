@@ -10,6 +10,14 @@ use crate::ui::components::{ConfirmButton, ErrorNotice};
 use crate::ui::style::*;
 use leptos::prelude::*;
 
+fn entries_label(n: usize) -> String {
+    if n == 1 {
+        "1 entry".into()
+    } else {
+        format!("{n} entries")
+    }
+}
+
 #[component]
 pub fn HistorySection(
     environment: String,
@@ -82,7 +90,7 @@ pub fn HistorySection(
                     " " <span class=BADGE>{kind}</span>
                     {live.then(|| view! { " " <span class=BADGE_OK>"live"</span> })}
                     <p class="text-sm">{r.message.clone()}</p>
-                    <p class="text-xs text-slate-500">{format!("{} · {} · {} entries", r.author, format_utc(r.created_at), r.entries)}</p>
+                    <p class="text-xs text-slate-500">{format!("{} · {} · {}", r.author, format_utc(r.created_at), entries_label(r.entries))}</p>
                 </div>
                 <div class="flex flex-wrap items-center gap-2">
                     <button type="button" class=BTN_LINK on:click=move |_| compared.set(Some((None, v)))>"Diff"</button>

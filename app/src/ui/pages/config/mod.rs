@@ -33,15 +33,21 @@ fn may_config(environment: &str, action: Action) -> bool {
     )
 }
 
-/// Follows the environment switcher: the page for the same namespace in the chosen environment.
+/// Keeps the environment switcher and the URL in step: a page opened for an environment selects
+/// it in the switcher, and choosing another one opens the same page there.
 fn follow_switcher(environment: Memo<String>, suffix: impl Fn() -> String + 'static) {
     let current = use_current_env();
     let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |first: Option<()>| {
         let chosen = current.chosen.get();
-        if first.is_some()
-            && let Some(key) = chosen.filter(|k| *k != environment.get_untracked())
-        {
+        let here = environment.get_untracked();
+        if chosen.as_deref() == Some(here.as_str()) {
+            return;
+        }
+        if first.is_none() {
+            crate::ui::env_pref::remember(&here);
+            current.chosen.set(Some(here));
+        } else if let Some(key) = chosen {
             navigate(&format!("/config/{key}{}", suffix()), Default::default());
         }
     });
