@@ -5,7 +5,7 @@
 
 use crate::sdk_auth::SdkEnvironment;
 use app::backend::AppState;
-use app::backend::config::instances::Delivered;
+use app::backend::config::instances::{Delivered, Held};
 use app::backend::config::snapshot::{NamespaceState, Served};
 use app::backend::db::now_ms;
 use app::backend::delivery::Delivery;
@@ -176,16 +176,9 @@ fn pick(state: &NamespaceState, namespace: &str, caller: &Caller) -> Option<(Arc
     state.pick(namespace, &caller.instance_id, &caller.labels)
 }
 
-fn record(
-    state: &AppState,
-    env: &str,
-    ns: &str,
-    caller: &Caller,
-    served: &Served,
-    gray: bool,
-    watch: i32,
-) {
-    state.delivery.instances.record(
+/// Notes what a fetching instance was given (watch streams keep their own [`Held`]).
+fn record(state: &AppState, env: &str, ns: &str, caller: &Caller, served: &Served, gray: bool) {
+    let _ = state.delivery.instances.record(
         &Delivered {
             environment: env,
             namespace: ns,
@@ -194,7 +187,7 @@ fn record(
             version: served.version,
             gray,
         },
-        watch,
+        0,
         now_ms(),
     );
 }
@@ -303,51 +296,87 @@ pub async fn fetch(
             next = tokio::time::timeout(wait, changed) => match next {
                 Ok(Some((s, g))) => (served, gray) = (s, g),
                 _ => {
-                    record(&state, &environment, &namespace, &caller, &served, gray, 0);
+                    record(&state, &environment, &namespace, &caller, &served, gray);
                     return Ok(not_modified(&served, gray));
                 }
             },
             _ = state.delivery.closed() => return Ok(not_modified(&served, gray)),
         }
     }
-    record(&state, &environment, &namespace, &caller, &served, gray, 0);
+    record(&state, &environment, &namespace, &caller, &served, gray);
     if etag_version(&headers) == Some(served.version) {
         return Ok(not_modified(&served, gray));
     }
     Ok(full(&served, gray))
 }
 
-/// One open watch stream. Holds only what it needs (10,000 of them are normal), and ends the
-/// instance's watch in the registry when the client goes.
+/// One open watch stream. Holds only what it needs (10,000 of them are normal); registers the
+/// instance as watching when the first event is settled and unregisters it when the client goes.
 struct Watching {
     delivery: Arc<Delivery>,
     environment: String,
     namespace: String,
     caller: Caller,
-    last: Option<(Arc<Served>, bool)>,
+    /// What the instance holds, updated without the registry lock on every event.
+    held: Option<Arc<Held>>,
+    started: bool,
+    last_sent: Option<i64>,
 }
 
 impl Watching {
-    fn record(&self, served: &Served, gray: bool, watch: i32) {
-        self.delivery.instances.record(
-            &Delivered {
-                environment: &self.environment,
-                namespace: &self.namespace,
-                instance_id: &self.caller.instance_id,
-                labels: &self.caller.labels,
-                version: served.version,
-                gray,
-            },
-            watch,
-            now_ms(),
-        );
+    fn delivered(&self, served: &Served, gray: bool) -> Delivered<'_> {
+        Delivered {
+            environment: &self.environment,
+            namespace: &self.namespace,
+            instance_id: &self.caller.instance_id,
+            labels: &self.caller.labels,
+            version: served.version,
+            gray,
+        }
+    }
+
+    /// The instance now holds `served`.
+    fn hold(&mut self, served: &Served, gray: bool) {
+        let now = now_ms();
+        if self.started {
+            if let Some(held) = &self.held {
+                held.update(served.version, gray, now);
+            }
+        } else {
+            self.started = true;
+            self.held = self
+                .delivery
+                .instances
+                .record(&self.delivered(served, gray), 1, now);
+        }
     }
 }
 
 impl Drop for Watching {
     fn drop(&mut self) {
-        if let Some((served, gray)) = self.last.take() {
-            self.record(&served, gray, -1);
+        if !self.started {
+            return;
+        }
+        let delivered = Delivered {
+            environment: &self.environment,
+            namespace: &self.namespace,
+            instance_id: &self.caller.instance_id,
+            labels: &self.caller.labels,
+            version: self.last_sent.unwrap_or_default(),
+            gray: false,
+        };
+        // Keeps the version and gray flag it holds; only the watch count changes.
+        if let Some(held) = &self.held {
+            let (version, gray) = held.current();
+            let _ = self.delivery.instances.record(
+                &Delivered {
+                    version,
+                    gray,
+                    ..delivered
+                },
+                -1,
+                now_ms(),
+            );
         }
     }
 }
@@ -387,7 +416,9 @@ pub async fn watch(
         environment,
         namespace,
         caller,
-        last: None,
+        held: None,
+        started: false,
+        last_sent: last_id,
     };
     Ok((
         [
@@ -402,7 +433,7 @@ pub async fn watch(
                 HeaderValue::from_static("no"),
             ),
         ],
-        Body::from_stream(events(watching, rx, last_id)),
+        Body::from_stream(events(watching, rx)),
     )
         .into_response())
 }
@@ -413,14 +444,14 @@ pub async fn watch(
 fn events(
     watching: Watching,
     mut rx: tokio::sync::watch::Receiver<Arc<NamespaceState>>,
-    last_id: Option<i64>,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> {
     // The state as of subscribing counts as a change to look at.
     rx.mark_changed();
     let heartbeat = watching.delivery.heartbeat();
+    let closing = watching.delivery.closing();
     stream::unfold(
-        (watching, rx, heartbeat, last_id),
-        |(mut w, mut rx, mut heartbeat, mut last_id)| async move {
+        (watching, rx, heartbeat, closing),
+        |(mut w, mut rx, mut heartbeat, mut closing)| async move {
             loop {
                 tokio::select! {
                     changed = rx.changed() => if changed.is_err() { return None },
@@ -429,27 +460,25 @@ fn events(
                             return None;
                         }
                         let keep_alive = Bytes::from_static(b": keep-alive\n\n");
-                        return Some((Ok(keep_alive), (w, rx, heartbeat, last_id)));
+                        return Some((Ok(keep_alive), (w, rx, heartbeat, closing)));
                     }
-                    _ = w.delivery.closed() => return None,
+                    // It only ever changes to true.
+                    _ = closing.changed() => return None,
                 }
                 let now = rx.borrow_and_update().clone();
                 let Some((served, gray)) = pick(&now, &w.namespace, &w.caller) else {
                     continue;
                 };
-                let starting = w.last.is_none();
-                if last_id == Some(served.version) {
-                    if starting {
-                        w.record(&served, gray, 1);
-                        w.last = Some((served, gray));
-                    }
+                let unchanged = w.last_sent == Some(served.version);
+                if unchanged && w.started {
                     continue;
                 }
-                w.record(&served, gray, i32::from(starting));
-                last_id = Some(served.version);
-                let event = served.event.clone();
-                w.last = Some((served, gray));
-                return Some((Ok(event), (w, rx, heartbeat, last_id)));
+                w.hold(&served, gray);
+                if unchanged {
+                    continue;
+                }
+                w.last_sent = Some(served.version);
+                return Some((Ok(served.event.clone()), (w, rx, heartbeat, closing)));
             }
         },
     )

@@ -137,6 +137,11 @@ impl Delivery {
         self.closing.send_replace(true);
     }
 
+    /// Turns true when the server shuts down.
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
     /// Resolves once [`Delivery::close`] was called.
     pub async fn closed(&self) {
         let mut rx = self.closing.subscribe();

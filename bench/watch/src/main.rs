@@ -131,7 +131,8 @@ fn rss(pid: Option<&str>) -> String {
         .map_or("n/a".into(), |kb| format!("{:.1} MB", kb / 1024.0))
 }
 
-#[tokio::main]
+// One thread: the client should take as little of the 2 cores from the server as it can.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Fail> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 5 {

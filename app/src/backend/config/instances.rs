@@ -4,19 +4,49 @@
 
 use crate::config::InstanceView;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Past this many instances per server, new ones are served but not listed.
 pub const INSTANCES_MAX: usize = 100_000;
 const FORGET_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
 
-#[derive(Debug, Clone)]
+/// What an instance holds. A watch stream keeps this and updates it on every event without
+/// taking the registry lock (a publish reaches thousands of streams at once).
+#[derive(Debug, Default)]
+pub struct Held {
+    version: AtomicI64,
+    gray: AtomicBool,
+    last_seen: AtomicI64,
+}
+
+impl Held {
+    /// (version, gray)
+    pub fn current(&self) -> (i64, bool) {
+        (
+            self.version.load(Ordering::Relaxed),
+            self.gray.load(Ordering::Relaxed),
+        )
+    }
+
+    pub fn update(&self, version: i64, gray: bool, now: i64) {
+        self.version.store(version, Ordering::Relaxed);
+        self.gray.store(gray, Ordering::Relaxed);
+        self.last_seen.store(now, Ordering::Relaxed);
+    }
+}
+
+#[derive(Debug)]
 struct Seen {
     labels: BTreeMap<String, String>,
-    version: i64,
-    gray: bool,
+    held: Arc<Held>,
     watching: u32,
-    last_seen: i64,
+}
+
+impl Seen {
+    fn last_seen(&self) -> i64 {
+        self.held.last_seen.load(Ordering::Relaxed)
+    }
 }
 
 /// Instance id to what it was last given, per environment and namespace.
@@ -52,11 +82,12 @@ impl Instances {
         f(&mut self.registry.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Records a delivery; `watch` +1 when a watch starts, -1 when it ends, 0 otherwise. Called
-    /// for every event to every watcher, so the common case (a known instance) allocates nothing.
-    pub fn record(&self, d: &Delivered<'_>, watch: i32, now: i64) {
+    /// Records a delivery; `watch` +1 when a watch starts, -1 when it ends, 0 otherwise. Returns
+    /// what the instance holds, for a watch stream to update as it sends (None for anonymous
+    /// callers, and past [`INSTANCES_MAX`]).
+    pub fn record(&self, d: &Delivered<'_>, watch: i32, now: i64) -> Option<Arc<Held>> {
         if d.instance_id.is_empty() {
-            return;
+            return None;
         }
         self.with(|r| {
             let known = r
@@ -68,7 +99,7 @@ impl Instances {
                 Some(seen) => seen,
                 None => {
                     if r.total >= INSTANCES_MAX {
-                        return;
+                        return None;
                     }
                     let ns = r
                         .seen
@@ -77,14 +108,12 @@ impl Instances {
                         .entry(d.namespace.to_string())
                         .or_default();
                     let before = ns.len();
-                    ns.retain(|_, s| s.watching > 0 || now - s.last_seen < FORGET_AFTER_MS);
+                    ns.retain(|_, s| s.watching > 0 || now - s.last_seen() < FORGET_AFTER_MS);
                     let forgotten = before - ns.len();
                     let seen = ns.entry(d.instance_id.to_string()).or_insert_with(|| Seen {
                         labels: BTreeMap::new(),
-                        version: 0,
-                        gray: false,
+                        held: Arc::default(),
                         watching: 0,
-                        last_seen: now,
                     });
                     r.total = r.total + 1 - forgotten;
                     seen
@@ -93,10 +122,9 @@ impl Instances {
             if seen.labels != *d.labels {
                 seen.labels = d.labels.clone();
             }
-            seen.version = d.version;
-            seen.gray = d.gray;
-            seen.last_seen = now;
+            seen.held.update(d.version, d.gray, now);
             seen.watching = seen.watching.saturating_add_signed(watch);
+            Some(seen.held.clone())
         })
     }
 
@@ -106,14 +134,14 @@ impl Instances {
             r.namespace(environment, namespace)
                 .map(|ns| {
                     ns.iter()
-                        .filter(|(_, s)| s.watching > 0 || now - s.last_seen < FORGET_AFTER_MS)
+                        .filter(|(_, s)| s.watching > 0 || now - s.last_seen() < FORGET_AFTER_MS)
                         .map(|(id, s)| InstanceView {
                             instance_id: id.clone(),
                             labels: s.labels.clone(),
-                            version: s.version,
-                            gray: s.gray,
+                            version: s.held.version.load(Ordering::Relaxed),
+                            gray: s.held.gray.load(Ordering::Relaxed),
                             watching: s.watching > 0,
-                            last_seen: s.last_seen,
+                            last_seen: s.last_seen(),
                         })
                         .collect()
                 })
@@ -176,5 +204,10 @@ mod tests {
         );
         i.record(&delivered("a", &labels, 2), -1, later);
         assert!(!i.list("production", "checkout", later)[0].watching);
+        // A watch stream updates what it holds without the registry lock.
+        let held = i.record(&delivered("a", &labels, 2), 1, later).unwrap();
+        held.update(5, true, later + 1);
+        let a = &i.list("production", "checkout", later + 1)[0];
+        assert_eq!((a.version, a.gray, a.last_seen), (5, true, later + 1));
     }
 }
