@@ -11,6 +11,7 @@ pub mod cookies;
 pub mod domain;
 pub mod error;
 pub mod flags;
+pub mod menus;
 pub mod permissions;
 pub mod time;
 pub mod ui;

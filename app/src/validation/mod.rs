@@ -5,6 +5,7 @@ pub mod config;
 mod field_errors;
 pub mod flags;
 mod inputs;
+pub mod menus;
 pub mod rules;
 
 pub use field_errors::FieldErrors;
