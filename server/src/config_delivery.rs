@@ -91,6 +91,26 @@ struct Caller {
     labels: BTreeMap<String, String>,
 }
 
+impl Caller {
+    /// For the instance registry: this caller holds `version` of the namespace.
+    fn delivered<'a>(
+        &'a self,
+        environment: &'a str,
+        namespace: &'a str,
+        version: i64,
+        gray: bool,
+    ) -> Delivered<'a> {
+        Delivered {
+            environment,
+            namespace,
+            instance_id: &self.instance_id,
+            labels: &self.labels,
+            version,
+            gray,
+        }
+    }
+}
+
 fn caller(params: &Params, headers: &HeaderMap) -> Result<Caller, Failure> {
     let header = |name: &str| {
         headers
@@ -178,18 +198,8 @@ fn pick(state: &NamespaceState, namespace: &str, caller: &Caller) -> Option<(Arc
 
 /// Notes what a fetching instance was given (watch streams keep their own [`Held`]).
 fn record(state: &AppState, env: &str, ns: &str, caller: &Caller, served: &Served, gray: bool) {
-    let _ = state.delivery.instances.record(
-        &Delivered {
-            environment: env,
-            namespace: ns,
-            instance_id: &caller.instance_id,
-            labels: &caller.labels,
-            version: served.version,
-            gray,
-        },
-        0,
-        now_ms(),
-    );
+    let delivered = caller.delivered(env, ns, served.version, gray);
+    let _ = state.delivery.instances.record(&delivered, 0, now_ms());
 }
 
 fn headers_for(served: &Served, gray: bool) -> [(HeaderName, HeaderValue); 4] {
@@ -324,15 +334,9 @@ struct Watching {
 }
 
 impl Watching {
-    fn delivered(&self, served: &Served, gray: bool) -> Delivered<'_> {
-        Delivered {
-            environment: &self.environment,
-            namespace: &self.namespace,
-            instance_id: &self.caller.instance_id,
-            labels: &self.caller.labels,
-            version: served.version,
-            gray,
-        }
+    fn delivered(&self, version: i64, gray: bool) -> Delivered<'_> {
+        self.caller
+            .delivered(&self.environment, &self.namespace, version, gray)
     }
 
     /// The instance now holds `served`.
@@ -344,10 +348,10 @@ impl Watching {
             }
         } else {
             self.started = true;
-            self.held = self
-                .delivery
-                .instances
-                .record(&self.delivered(served, gray), 1, now);
+            self.held =
+                self.delivery
+                    .instances
+                    .record(&self.delivered(served.version, gray), 1, now);
         }
     }
 }
@@ -357,26 +361,11 @@ impl Drop for Watching {
         if !self.started {
             return;
         }
-        let delivered = Delivered {
-            environment: &self.environment,
-            namespace: &self.namespace,
-            instance_id: &self.caller.instance_id,
-            labels: &self.caller.labels,
-            version: self.last_sent.unwrap_or_default(),
-            gray: false,
-        };
         // Keeps the version and gray flag it holds; only the watch count changes.
         if let Some(held) = &self.held {
             let (version, gray) = held.current();
-            let _ = self.delivery.instances.record(
-                &Delivered {
-                    version,
-                    gray,
-                    ..delivered
-                },
-                -1,
-                now_ms(),
-            );
+            let delivered = self.delivered(version, gray);
+            let _ = self.delivery.instances.record(&delivered, -1, now_ms());
         }
     }
 }

@@ -66,13 +66,50 @@ async fn main_entries(
     env: &Environment,
     head: Option<&Head>,
 ) -> Result<Vec<Entry>, AppError> {
-    match head.filter(|h| h.main_version > 0) {
-        Some(h) => Ok(store::release(tx, ns.id, env.id, h.main_version)
-            .await?
-            .ok_or(AppError::Internal)?
-            .entries),
-        None => Ok(Vec::new()),
-    }
+    store::main_entries(tx, ns.id, env.id, head).await
+}
+
+/// Stores `entries` as the release `summary` describes, points the head at it (as the main
+/// release, or as the gray release for a gray one) and makes the draft equal to it.
+async fn cut_release(
+    tx: &mut Tx,
+    ctx: &Context<'_>,
+    ns: &NamespaceRow,
+    env: &Environment,
+    old: Option<&Head>,
+    summary: ReleaseSummary,
+    entries: &[Entry],
+) -> Result<ReleaseSummary, AppError> {
+    let version = summary.version;
+    store::insert_release(
+        tx,
+        &NewRelease {
+            namespace_id: ns.id,
+            environment_id: env.id,
+            version,
+            kind: summary.kind,
+            entries,
+            message: &summary.message,
+            author: &summary.author,
+            rollback_of: summary.rollback_of,
+            gray_target: summary.gray_target.as_ref(),
+        },
+        ctx.now,
+    )
+    .await
+    .map_err(|_| conflict("release", &head_json(old)))?;
+    let new_head = Head {
+        main_version: match summary.kind {
+            ReleaseKind::Gray => old.map_or(0, |h| h.main_version),
+            ReleaseKind::Publish | ReleaseKind::Rollback => version,
+        },
+        gray: summary.gray_target.clone().map(|t| (version, t)),
+        latest_version: version,
+    };
+    move_head(tx, ns, env, old, &new_head, ctx.now).await?;
+    // Removals are settled; rows that did not change keep their versions.
+    store::reset_draft(tx, ns.id, env.id, entries, &ctx.actor.name, ctx.now).await?;
+    Ok(summary)
 }
 
 fn head_json(head: Option<&Head>) -> Value {
@@ -477,35 +514,6 @@ impl Command for PublishDraft {
             ReleaseKind::Publish
         };
         let message = self.message.trim();
-        store::insert_release(
-            tx,
-            &NewRelease {
-                namespace_id: ns.id,
-                environment_id: env.id,
-                version,
-                kind,
-                entries: &draft,
-                message,
-                author: &ctx.actor.name,
-                rollback_of: None,
-                gray_target: self.gray.as_ref(),
-            },
-            ctx.now,
-        )
-        .await
-        .map_err(|_| conflict("release", &head_json(head.as_ref())))?;
-        let new_head = Head {
-            main_version: if self.gray.is_some() {
-                head.as_ref().map_or(0, |h| h.main_version)
-            } else {
-                version
-            },
-            gray: self.gray.clone().map(|t| (version, t)),
-            latest_version: version,
-        };
-        move_head(tx, &ns, env, head.as_ref(), &new_head, ctx.now).await?;
-        // The draft now equals the release; removals are settled.
-        store::reset_draft(tx, ns.id, env.id, &draft, &ctx.actor.name, ctx.now).await?;
         let summary = ReleaseSummary {
             version,
             kind,
@@ -516,6 +524,7 @@ impl Command for PublishDraft {
             gray_target: self.gray.clone(),
             entries: draft.len(),
         };
+        let summary = cut_release(tx, ctx, &ns, env, head.as_ref(), summary, &draft).await?;
         let audit = record(
             env,
             "config_release",
@@ -597,30 +606,6 @@ impl Command for RollbackRelease {
             "" => format!("Roll back to v{}", self.to_version),
             m => m.to_string(),
         };
-        store::insert_release(
-            tx,
-            &NewRelease {
-                namespace_id: ns.id,
-                environment_id: env.id,
-                version,
-                kind: ReleaseKind::Rollback,
-                entries: &target.entries,
-                message: &message,
-                author: &ctx.actor.name,
-                rollback_of: Some(self.to_version),
-                gray_target: None,
-            },
-            ctx.now,
-        )
-        .await
-        .map_err(|_| conflict("release", &head_json(head.as_ref())))?;
-        let new_head = Head {
-            main_version: version,
-            gray: None,
-            latest_version: version,
-        };
-        move_head(tx, &ns, env, head.as_ref(), &new_head, ctx.now).await?;
-        store::reset_draft(tx, ns.id, env.id, &target.entries, &ctx.actor.name, ctx.now).await?;
         let summary = ReleaseSummary {
             version,
             kind: ReleaseKind::Rollback,
@@ -631,6 +616,8 @@ impl Command for RollbackRelease {
             gray_target: None,
             entries: target.entries.len(),
         };
+        let summary =
+            cut_release(tx, ctx, &ns, env, head.as_ref(), summary, &target.entries).await?;
         let audit = record(
             env,
             "config_release",

@@ -1,15 +1,14 @@
 //! Reading configuration for the dashboard and the admin API, as the reader may see it.
 
-use super::store::{self, Head};
+use super::store;
 use crate::AppError;
 use crate::backend::{Actor, Db, environments};
 use crate::config::{
-    Draft, Entry, EnvironmentComparison, GrayRelease, NamespaceSummary, Release, ReleaseDiff,
+    Draft, EnvironmentComparison, GrayRelease, NamespaceSummary, Release, ReleaseDiff,
     ReleaseSummary, diff_entries,
 };
 use crate::domain::Environment;
 use crate::permissions::{Action, Resource};
-use sqlx::AnyConnection;
 
 /// How many releases the history lists.
 pub const HISTORY_MAX: i64 = 200;
@@ -24,23 +23,6 @@ async fn readable(db: &Db, actor: &Actor, key: &str) -> Result<Environment, AppE
     Ok(env)
 }
 
-async fn published(
-    conn: &mut AnyConnection,
-    namespace_id: i64,
-    environment_id: i64,
-    head: Option<&Head>,
-) -> Result<Vec<Entry>, AppError> {
-    match head.filter(|h| h.main_version > 0) {
-        Some(h) => Ok(
-            store::release(conn, namespace_id, environment_id, h.main_version)
-                .await?
-                .ok_or(AppError::Internal)?
-                .entries,
-        ),
-        None => Ok(Vec::new()),
-    }
-}
-
 pub async fn list(
     db: &Db,
     actor: &Actor,
@@ -53,7 +35,7 @@ pub async fn list(
         let head = store::head(&mut conn, ns.id, env.id).await?;
         let rows = store::draft_rows(&mut conn, ns.id, env.id).await?;
         let draft = store::live_entries(&rows);
-        let main = published(&mut conn, ns.id, env.id, head.as_ref()).await?;
+        let main = store::main_entries(&mut conn, ns.id, env.id, head.as_ref()).await?;
         out.push(NamespaceSummary {
             key: ns.key,
             description: ns.description,
@@ -82,7 +64,7 @@ pub async fn draft(
     let ns = store::namespace(&mut conn, namespace).await?;
     let head = store::head(&mut conn, ns.id, env.id).await?;
     let rows = store::draft_rows(&mut conn, ns.id, env.id).await?;
-    let main_entries = published(&mut conn, ns.id, env.id, head.as_ref()).await?;
+    let main_entries = store::main_entries(&mut conn, ns.id, env.id, head.as_ref()).await?;
     let entries = store::live_entries(&rows);
     Ok(Draft {
         namespace: ns.key,
@@ -182,8 +164,9 @@ pub async fn compare(
     let ns = store::namespace(&mut conn, namespace).await?;
     let from_head = store::head(&mut conn, ns.id, from_env.id).await?;
     let to_head = store::head(&mut conn, ns.id, to_env.id).await?;
-    let from_entries = published(&mut conn, ns.id, from_env.id, from_head.as_ref()).await?;
-    let to_entries = published(&mut conn, ns.id, to_env.id, to_head.as_ref()).await?;
+    let from_entries =
+        store::main_entries(&mut conn, ns.id, from_env.id, from_head.as_ref()).await?;
+    let to_entries = store::main_entries(&mut conn, ns.id, to_env.id, to_head.as_ref()).await?;
     Ok(EnvironmentComparison {
         namespace: ns.key,
         from: from_env.key,

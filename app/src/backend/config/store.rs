@@ -235,6 +235,22 @@ pub async fn release(
     .transpose()
 }
 
+/// The entries of the main release (none before the first publish).
+pub async fn main_entries(
+    conn: &mut AnyConnection,
+    namespace_id: i64,
+    environment_id: i64,
+    head: Option<&Head>,
+) -> Result<Vec<Entry>, AppError> {
+    match head.filter(|h| h.main_version > 0) {
+        Some(h) => Ok(release(conn, namespace_id, environment_id, h.main_version)
+            .await?
+            .ok_or(AppError::Internal)?
+            .entries),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// The entries of a release by environment and namespace key (for the delivery snapshot).
 pub async fn release_entries(
     conn: &mut AnyConnection,
