@@ -6,6 +6,7 @@ use crate::AppError;
 use crate::api::SaveEntry;
 use crate::config::{Entry, EntryConstraints, SetEntry, ValueType};
 use crate::ui::components::ErrorNotice;
+use crate::ui::form::Form;
 use crate::ui::style::*;
 use crate::validation::FieldErrors;
 use crate::validation::config::check_entry;
@@ -130,35 +131,19 @@ pub fn EntryForm(
 ) -> impl IntoView {
     let is_new = version == 0;
     let f = Fields::new(&entry);
-    let touched = RwSignal::new(std::collections::BTreeSet::<String>::new());
-    let submitted = RwSignal::new(false);
-    let server = RwSignal::new(FieldErrors::new());
+    // The shared rules, plus the errors of fields that do not parse into an entry at all.
     let checked = Memo::new(move |_| f.entry());
-    let shown = move |field: &'static str| {
-        Signal::derive(move || {
-            let visible = submitted.get() || touched.with(|t| t.contains(field));
-            visible
-                .then(|| checked.with(|(_, e)| e.get(field).map(str::to_string)))
-                .flatten()
-                .or_else(|| server.with(|s| s.get(field).map(str::to_string)))
-        })
-    };
-    let touch = move |field: &'static str| {
-        touched.update(|t| {
-            t.insert(field.to_string());
-        });
-        server.update(|s| {
-            s.0.remove(field);
-        });
-    };
+    let form = Form::new("entry", move || {
+        checked.with(|(_, e)| e.clone()).into_result()
+    });
+    let shown = move |field: &'static str| form.error(field);
+    let touch = move |field: &'static str| form.touch(field);
     let save = ServerAction::<SaveEntry>::new();
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match save.value().get() {
         Some(Ok(saved)) => done.run(format!("Saved {} in the draft.", saved.entry.key)),
         Some(Err(e)) => {
-            if let Some(fields) = e.field_errors() {
-                server.set(fields.clone());
-            }
+            form.absorb(&e);
             error.set(Some(e));
         }
         None => {}
@@ -205,9 +190,8 @@ pub fn EntryForm(
             on:submit=move |ev| {
                 ev.prevent_default();
                 error.set(None);
-                submitted.set(true);
-                let (entry, errors) = checked.get_untracked();
-                if errors.is_empty() {
+                if form.submit() {
+                    let entry = checked.with_untracked(|(e, _)| e.clone());
                     save.dispatch(SaveEntry { input: SetEntry { namespace: ns.clone(), environment: env.clone(), entry, version } });
                 }
             }
