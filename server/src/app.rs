@@ -2,7 +2,8 @@
 //! security, metrics and body-size layers.
 
 use crate::{
-    config_delivery, metrics, ofrep, openapi, ops, render_thread, rest, rpc_status, security,
+    config_delivery, menu_delivery, metrics, ofrep, openapi, ops, render_thread, rest, rpc_status,
+    security,
 };
 use app::backend::AppState;
 use app::{App, shell};
@@ -39,6 +40,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .nest(rest::BASE, rest::router())
         .merge(ofrep::router())
         .merge(config_delivery::router())
+        .merge(menu_delivery::router())
         .merge(dashboard)
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(axum::middleware::from_fn(rpc_status::correct))

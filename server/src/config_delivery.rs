@@ -69,7 +69,8 @@ pub struct Params {
 }
 
 /// A refused request: status, error code, details.
-pub struct Failure(StatusCode, &'static str, String);
+#[derive(Debug)]
+pub struct Failure(pub StatusCode, pub &'static str, pub String);
 
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
@@ -81,7 +82,7 @@ impl IntoResponse for Failure {
     }
 }
 
-fn failure(status: StatusCode, code: &'static str, details: impl Into<String>) -> Failure {
+pub fn failure(status: StatusCode, code: &'static str, details: impl Into<String>) -> Failure {
     Failure(status, code, details.into())
 }
 

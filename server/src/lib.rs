@@ -7,6 +7,7 @@ pub mod config;
 pub mod config_delivery;
 pub mod healthcheck;
 pub mod logging;
+pub mod menu_delivery;
 pub mod metrics;
 pub mod ofrep;
 pub mod openapi;

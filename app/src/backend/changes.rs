@@ -17,16 +17,19 @@ pub enum Topic {
     SdkKeys,
     /// Config releases and gray releases: what the config delivery API serves.
     Config,
+    /// Menu releases: what the menu delivery API serves.
+    Menus,
 }
 
 impl Topic {
-    pub const ALL: &'static [Topic] = &[Topic::Flags, Topic::SdkKeys, Topic::Config];
+    pub const ALL: &'static [Topic] = &[Topic::Flags, Topic::SdkKeys, Topic::Config, Topic::Menus];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Flags => "flags",
             Topic::SdkKeys => "sdk_keys",
             Topic::Config => "config",
+            Topic::Menus => "menus",
         }
     }
 
@@ -35,6 +38,7 @@ impl Topic {
             "flags" => Some(Topic::Flags),
             "sdk_keys" => Some(Topic::SdkKeys),
             "config" => Some(Topic::Config),
+            "menus" => Some(Topic::Menus),
             _ => None,
         }
     }

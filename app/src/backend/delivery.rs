@@ -6,6 +6,7 @@ use super::config::instances::Instances;
 use super::config::snapshot::ConfigSnapshots;
 use super::db::{Backend, Db};
 use super::flags::snapshot::FlagSnapshots;
+use super::menus::snapshot::MenuSnapshots;
 use super::sdk_keys::KeyIndex;
 use crate::AppError;
 use sqlx::Row;
@@ -17,6 +18,7 @@ pub struct Delivery {
     pub flags: FlagSnapshots,
     pub keys: KeyIndex,
     pub config: ConfigSnapshots,
+    pub menus: MenuSnapshots,
     pub instances: Instances,
     /// Set once changes by other processes are being followed.
     following: AtomicBool,
@@ -42,9 +44,14 @@ impl Delivery {
     pub async fn refresh(&self, db: &Db, topics: &[Topic]) -> Result<(), AppError> {
         for topic in topics {
             match topic {
-                Topic::Flags => self.flags.reload(db).await?,
+                Topic::Flags => {
+                    self.flags.reload(db).await?;
+                    // Menu items gated by flags may show or hide now.
+                    self.menus.flags_changed();
+                }
                 Topic::SdkKeys => self.keys.reload(db).await?,
                 Topic::Config => self.config.reload(db).await?,
+                Topic::Menus => self.menus.reload(db).await?,
             }
         }
         Ok(())

@@ -12,6 +12,7 @@ pub mod environments;
 pub mod flags;
 mod http_error;
 pub mod login;
+pub mod menus;
 pub mod passwords;
 pub mod request_info;
 pub mod roles;
@@ -22,6 +23,7 @@ pub mod settings;
 pub mod sql;
 pub mod state;
 pub mod users;
+pub mod watch_slots;
 
 pub use actor::Actor;
 pub use command::execute;

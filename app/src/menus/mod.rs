@@ -9,12 +9,16 @@ pub mod diff;
 pub mod edit;
 pub mod filter;
 pub mod icons;
+pub mod inputs;
 pub mod model;
+pub mod views;
 
 pub use diff::{ItemChange, ItemMove, ItemSummary, MenuDiff, diff_menus};
 pub use filter::{Caller, VisibleItem, filter};
 pub use icons::{ICONS, Icon, icon};
+pub use inputs::{DiscardMenuDraft, NewMenu, PublishMenu, RollbackMenu, SaveMenuDraft};
 pub use model::{
     BADGE_MAX, ID_MAX, ItemKind, LABEL_MAX, Located, MAX_DEPTH, MAX_ITEMS, Menu, MenuItem,
     PERMISSION_MAX, PERMISSIONS_MAX, ROLE_MAX, ROLES_MAX, TARGET_MAX, TRANSLATIONS_MAX, Visibility,
 };
+pub use views::{MenuDraft, MenuRelease, MenuReleaseDiff, MenuSummary};

@@ -144,7 +144,7 @@ fn description(value: &str, field: &str, e: &mut FieldErrors) {
 
 /// Line breaks and tabs are text; other control characters are invisible, and NUL cannot be
 /// stored in PostgreSQL at all.
-fn has_control_chars(s: &str) -> bool {
+pub(crate) fn has_control_chars(s: &str) -> bool {
     s.chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
@@ -370,7 +370,7 @@ pub fn release_message(value: &str) -> Result<(), String> {
     optional_message(value)
 }
 
-fn optional_message(value: &str) -> Result<(), String> {
+pub(crate) fn optional_message(value: &str) -> Result<(), String> {
     if value.chars().count() > RELEASE_MESSAGE_MAX {
         return Err(format!("Use at most {RELEASE_MESSAGE_MAX} characters"));
     }
@@ -380,7 +380,7 @@ fn optional_message(value: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn release_version(value: i64) -> Result<(), String> {
+pub(crate) fn release_version(value: i64) -> Result<(), String> {
     if value < 0 {
         Err("A version is a number from 0".into())
     } else {

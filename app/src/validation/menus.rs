@@ -3,9 +3,11 @@
 //! Fields are named by index path, `items.0.children.2.target`, so the tree editor can put each
 //! message next to the item it concerns.
 
+use super::config::{has_control_chars, optional_message, release_message, release_version};
 use super::flags::{flag_key, slug};
 use super::{FieldErrors, Validate};
 use crate::menus::icons::icon;
+use crate::menus::inputs::{NewMenu, PublishMenu, RollbackMenu, SaveMenuDraft};
 use crate::menus::model::{
     BADGE_MAX, ID_MAX, ItemKind, LABEL_MAX, Located, MAX_DEPTH, MAX_ITEMS, Menu, MenuItem,
     PERMISSION_MAX, PERMISSIONS_MAX, ROLE_MAX, ROLES_MAX, TARGET_MAX, TRANSLATIONS_MAX,
@@ -451,6 +453,61 @@ fn json_problem(err: &serde_json::Error) -> String {
         err.line(),
         err.column()
     )
+}
+
+pub const MENU_KEY_MAX: usize = 64;
+pub const MENU_DESCRIPTION_MAX: usize = 500;
+
+/// `[a-z0-9][a-z0-9._-]{0,63}`, like `web-main` or `partner.portal`.
+pub fn menu_key(value: &str) -> Result<(), String> {
+    slug(value, MENU_KEY_MAX, &['.', '_', '-'], "menu")
+}
+
+impl Validate for NewMenu {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("key", menu_key(&self.key));
+        if self.description.chars().count() > MENU_DESCRIPTION_MAX {
+            e.add(
+                "description",
+                format!("Use at most {MENU_DESCRIPTION_MAX} characters"),
+            );
+        } else if has_control_chars(&self.description) {
+            e.add("description", "Remove control characters");
+        }
+        e.into_result()
+    }
+}
+
+/// The tree's own rules; the server adds the check of flag keys against the app's flags.
+impl Validate for SaveMenuDraft {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        check_menu(&self.tree, None, &mut e);
+        e.check("version", release_version(self.version));
+        e.into_result()
+    }
+}
+
+impl Validate for PublishMenu {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("message", release_message(&self.message));
+        e.check("main_version", release_version(self.main_version));
+        e.into_result()
+    }
+}
+
+impl Validate for RollbackMenu {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("message", optional_message(&self.message));
+        if self.to_version < 1 {
+            e.add("to_version", "Pick a release to roll back to");
+        }
+        e.check("main_version", release_version(self.main_version));
+        e.into_result()
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub(crate) mod environments;
 mod extract;
 pub(crate) mod flags;
 pub(crate) mod me;
+pub(crate) mod menus;
 pub(crate) mod sdk_keys;
 pub(crate) mod segments;
 pub(crate) mod tokens;
@@ -121,6 +122,32 @@ pub fn router() -> Router<AppState> {
         .route(
             "/config/{environment}/{namespace}/instances",
             get(config::instances),
+        )
+        .route("/menus/{environment}", get(menus::list).post(menus::create))
+        .route(
+            "/menus/{environment}/{menu}/draft",
+            get(menus::draft).put(menus::save_draft),
+        )
+        .route(
+            "/menus/{environment}/{menu}/draft/import",
+            post(menus::import),
+        )
+        .route(
+            "/menus/{environment}/{menu}/draft/discard",
+            post(menus::discard),
+        )
+        .route(
+            "/menus/{environment}/{menu}/releases",
+            get(menus::releases).post(menus::publish),
+        )
+        .route(
+            "/menus/{environment}/{menu}/releases/{version}",
+            get(menus::release),
+        )
+        .route("/menus/{environment}/{menu}/diff", get(menus::diff))
+        .route(
+            "/menus/{environment}/{menu}/rollback",
+            post(menus::rollback),
         )
 }
 

@@ -450,3 +450,53 @@ pub async fn read(res: reqwest::Response) -> (StatusCode, Value) {
     let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
     (status, value)
 }
+
+/// Reads Server-Sent Events from a streaming response.
+pub struct Events {
+    res: reqwest::Response,
+    buf: String,
+}
+
+impl Events {
+    pub fn new(res: reqwest::Response) -> Events {
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], "text/event-stream");
+        Events {
+            res,
+            buf: String::new(),
+        }
+    }
+
+    /// The next event's (id, data), or None if none comes within `wait`.
+    pub async fn next(&mut self, wait: std::time::Duration) -> Option<(String, Value)> {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let (mut id, mut data) = (None, String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = Some(v.trim().to_string());
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                match id {
+                    Some(id) => return Some((id, serde_json::from_str(&data).unwrap())),
+                    None => continue, // a keep-alive comment
+                }
+            }
+            let left = deadline.checked_duration_since(std::time::Instant::now())?;
+            match tokio::time::timeout(left, self.res.chunk()).await {
+                Ok(Ok(Some(bytes))) => self.buf.push_str(&String::from_utf8_lossy(&bytes)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// [`Events::next`] for streams whose ids are versions.
+    pub async fn next_numbered(&mut self, wait: std::time::Duration) -> Option<(i64, Value)> {
+        let (id, data) = self.next(wait).await?;
+        Some((id.parse().expect("a numeric event id"), data))
+    }
+}

@@ -419,55 +419,15 @@ async fn gray_releases_go_to_matching_instances_only(backend: Backend) {
     server.stop().await;
 }
 
-/// Reads Server-Sent Events from a streaming response.
-struct Events {
-    res: reqwest::Response,
-    buf: String,
-}
-
-impl Events {
-    async fn open(server: &TestServer, key: &str, last_id: Option<&str>) -> Events {
-        let mut req = reqwest::Client::new()
-            .get(server.url("/api/v1/config/staging/checkout/watch?instance=watcher"))
-            .bearer_auth(key);
-        if let Some(id) = last_id {
-            req = req.header("Last-Event-ID", id);
-        }
-        let res = req.send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        assert_eq!(res.headers()["content-type"], "text/event-stream");
-        Events {
-            res,
-            buf: String::new(),
-        }
+/// The namespace's watch stream, as the `watcher` instance.
+async fn open_events(server: &TestServer, key: &str, last_id: Option<&str>) -> Events {
+    let mut req = reqwest::Client::new()
+        .get(server.url("/api/v1/config/staging/checkout/watch?instance=watcher"))
+        .bearer_auth(key);
+    if let Some(id) = last_id {
+        req = req.header("Last-Event-ID", id);
     }
-
-    /// The next event's (id, data), or None if none comes within `wait`.
-    async fn next(&mut self, wait: Duration) -> Option<(i64, Value)> {
-        let deadline = Instant::now() + wait;
-        loop {
-            if let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
-                let (mut id, mut data) = (None, String::new());
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("id:") {
-                        id = v.trim().parse().ok();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.trim_start());
-                    }
-                }
-                match id {
-                    Some(id) => return Some((id, serde_json::from_str(&data).unwrap())),
-                    None => continue, // a keep-alive comment
-                }
-            }
-            let left = deadline.checked_duration_since(Instant::now())?;
-            match tokio::time::timeout(left, self.res.chunk()).await {
-                Ok(Ok(Some(bytes))) => self.buf.push_str(&String::from_utf8_lossy(&bytes)),
-                _ => return None,
-            }
-        }
-    }
+    Events::new(req.send().await.unwrap())
 }
 
 async fn watchers_get_every_version_and_resume(backend: Backend) {
@@ -481,9 +441,9 @@ async fn watchers_get_every_version_and_resume(backend: Backend) {
     .await;
     publish(&admin, "v1", 0).await;
 
-    let mut events = Events::open(&server, &key, None).await;
+    let mut events = open_events(&server, &key, None).await;
     let (id, body) = events
-        .next(Duration::from_secs(5))
+        .next_numbered(Duration::from_secs(5))
         .await
         .expect("the current version at once");
     assert_eq!((id, body["values"]["limit"].as_i64()), (1, Some(1)));
@@ -496,7 +456,7 @@ async fn watchers_get_every_version_and_resume(backend: Backend) {
         .await;
         publish(&admin, &format!("v{v}"), v - 1).await;
         let (id, body) = events
-            .next(Duration::from_secs(5))
+            .next_numbered(Duration::from_secs(5))
             .await
             .expect("each new version");
         assert_eq!((id, body["values"]["limit"].as_i64()), (v, Some(v)));
@@ -513,16 +473,21 @@ async fn watchers_get_every_version_and_resume(backend: Backend) {
         .await;
         publish(&admin, &format!("v{v}"), v - 1).await;
     }
-    let mut events = Events::open(&server, &key, Some("3")).await;
+    let mut events = open_events(&server, &key, Some("3")).await;
     let (id, body) = events
-        .next(Duration::from_secs(5))
+        .next_numbered(Duration::from_secs(5))
         .await
         .expect("never silence");
     assert_eq!((id, body["values"]["limit"].as_i64()), (5, Some(5)));
 
     // Up to date: nothing until the next version.
-    let mut current = Events::open(&server, &key, Some("5")).await;
-    assert!(current.next(Duration::from_millis(300)).await.is_none());
+    let mut current = open_events(&server, &key, Some("5")).await;
+    assert!(
+        current
+            .next_numbered(Duration::from_millis(300))
+            .await
+            .is_none()
+    );
     set(
         &admin,
         "limit",
@@ -531,11 +496,17 @@ async fn watchers_get_every_version_and_resume(backend: Backend) {
     .await;
     publish(&admin, "v6", 5).await;
     assert_eq!(
-        current.next(Duration::from_secs(5)).await.map(|e| e.0),
+        current
+            .next_numbered(Duration::from_secs(5))
+            .await
+            .map(|e| e.0),
         Some(6)
     );
     assert_eq!(
-        events.next(Duration::from_secs(5)).await.map(|e| e.0),
+        events
+            .next_numbered(Duration::from_secs(5))
+            .await
+            .map(|e| e.0),
         Some(6)
     );
     let (_, instances) = admin.get(&format!("{NS}/instances")).await;
@@ -702,10 +673,7 @@ async fn a_release_published_on_one_process_reaches_watchers_of_another() {
         .await
         .unwrap();
     assert_eq!(watch.status(), StatusCode::OK);
-    let mut events = Events {
-        res: watch,
-        buf: String::new(),
-    };
+    let mut events = Events::new(watch);
     // B's LISTEN connection is up once it serves; give it a moment to subscribe before publishing.
     tokio::time::sleep(Duration::from_millis(300)).await;
     for v in 2..=4 {
@@ -725,7 +693,7 @@ async fn a_release_published_on_one_process_reaches_watchers_of_another() {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         let (id, body) = events
-            .next(Duration::from_secs(5))
+            .next_numbered(Duration::from_secs(5))
             .await
             .unwrap_or_else(|| panic!("v{v} published on A never reached B's watcher"));
         assert_eq!((id, body["values"]["limit"].as_i64()), (v, Some(v)));

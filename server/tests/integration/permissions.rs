@@ -32,6 +32,8 @@ enum Need {
     Namespace,
     /// The same, with gray release v3 running.
     GrayNamespace,
+    /// A staging menu with releases v1 and v2 and a pending draft change.
+    Menu,
 }
 
 struct Targets {
@@ -47,6 +49,9 @@ struct Targets {
     namespace: String,
     /// The draft version of the namespace's `limit` entry.
     entry_version: i64,
+    menu: String,
+    /// The menu's draft version.
+    menu_version: i64,
     n: usize,
 }
 
@@ -168,6 +173,23 @@ fn copy_config_to_production(s: &Subject) -> bool {
 }
 fn publish_config(s: &Subject) -> bool {
     may(s, Action::Publish, Resource::Config(STAGING))
+}
+fn read_menus(s: &Subject) -> bool {
+    may(s, Action::Read, Resource::Menus(STAGING))
+}
+fn write_menus(s: &Subject) -> bool {
+    may(s, Action::Write, Resource::Menus(STAGING))
+}
+fn publish_menus(s: &Subject) -> bool {
+    may(s, Action::Publish, Resource::Menus(STAGING))
+}
+
+/// A menu tree in the admin API's JSON.
+fn menu_items(n: usize) -> Value {
+    json!([
+        {"id": "home", "kind": "link", "label": "Home", "target": "/"},
+        {"id": format!("extra-{n}"), "kind": "link", "label": "Extra", "target": "/extra"}
+    ])
 }
 
 fn rpc(endpoint: &str, body: Value) -> Call {
@@ -1188,6 +1210,239 @@ fn cases() -> Vec<Case> {
             },
             allowed: read_config,
         },
+        Case {
+            name: "rpc menus/list",
+            needs: &[],
+            call: |_| rpc_get("menus/list?environment=staging"),
+            allowed: read_menus,
+        },
+        Case {
+            name: "rpc menus/draft",
+            needs: &[Menu],
+            call: |t| rpc_get(&format!("menus/draft?environment=staging&menu={}", t.menu)),
+            allowed: read_menus,
+        },
+        Case {
+            name: "rpc menus/releases",
+            needs: &[Menu],
+            call: |t| {
+                rpc_get(&format!(
+                    "menus/releases?environment=staging&menu={}",
+                    t.menu
+                ))
+            },
+            allowed: read_menus,
+        },
+        Case {
+            name: "rpc menus/release",
+            needs: &[Menu],
+            call: |t| {
+                rpc_get(&format!(
+                    "menus/release?environment=staging&menu={}&version=1",
+                    t.menu
+                ))
+            },
+            allowed: read_menus,
+        },
+        Case {
+            name: "rpc menus/diff",
+            needs: &[Menu],
+            call: |t| {
+                rpc_get(&format!(
+                    "menus/diff?environment=staging&menu={}&from=1&to=2",
+                    t.menu
+                ))
+            },
+            allowed: read_menus,
+        },
+        Case {
+            name: "rpc menus/create",
+            needs: &[],
+            call: |t| {
+                rpc(
+                    "menus/create",
+                    json!({"input": {"key": format!("rpc-menu-{}", t.n), "environment": "staging"}}),
+                )
+            },
+            allowed: write_menus,
+        },
+        Case {
+            name: "rpc menus/save",
+            needs: &[Menu],
+            call: |t| {
+                rpc(
+                    "menus/save",
+                    json!({"input": {"menu": t.menu, "environment": "staging",
+                        "items": menu_items(t.n), "version": t.menu_version}}),
+                )
+            },
+            allowed: write_menus,
+        },
+        Case {
+            name: "rpc menus/discard",
+            needs: &[Menu],
+            call: |t| {
+                rpc(
+                    "menus/discard",
+                    json!({"input": {"menu": t.menu, "environment": "staging"}}),
+                )
+            },
+            allowed: write_menus,
+        },
+        Case {
+            name: "rpc menus/publish",
+            needs: &[Menu],
+            call: |t| {
+                rpc(
+                    "menus/publish",
+                    json!({"input": {"menu": t.menu, "environment": "staging",
+                        "message": "ship", "main_version": 2}}),
+                )
+            },
+            allowed: publish_menus,
+        },
+        Case {
+            name: "rpc menus/rollback",
+            needs: &[Menu],
+            call: |t| {
+                rpc(
+                    "menus/rollback",
+                    json!({"input": {"menu": t.menu, "environment": "staging", "to_version": 1,
+                        "main_version": 2, "discard_draft": true}}),
+                )
+            },
+            allowed: publish_menus,
+        },
+        Case {
+            name: "GET /menus/{environment}",
+            needs: &[],
+            call: |_| rest(Method::GET, "/menus/staging".into(), None),
+            allowed: read_menus,
+        },
+        Case {
+            name: "POST /menus/{environment}",
+            needs: &[],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    "/menus/staging".into(),
+                    Some(json!({"key": format!("rest-menu-{}", t.n)})),
+                )
+            },
+            allowed: write_menus,
+        },
+        Case {
+            name: "GET /menus/{environment}/{menu}/draft",
+            needs: &[Menu],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/menus/staging/{}/draft", t.menu),
+                    None,
+                )
+            },
+            allowed: read_menus,
+        },
+        Case {
+            name: "PUT /menus/{environment}/{menu}/draft",
+            needs: &[Menu],
+            call: |t| {
+                let body = json!({"items": menu_items(t.n), "version": t.menu_version});
+                rest(
+                    Method::PUT,
+                    format!("/menus/staging/{}/draft", t.menu),
+                    Some(body),
+                )
+            },
+            allowed: write_menus,
+        },
+        Case {
+            name: "POST /menus/{environment}/{menu}/draft/import",
+            needs: &[Menu],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!(
+                        "/menus/staging/{}/draft/import?version={}",
+                        t.menu, t.menu_version
+                    ),
+                    Some(json!({"items": menu_items(t.n)})),
+                )
+            },
+            allowed: write_menus,
+        },
+        Case {
+            name: "POST /menus/{environment}/{menu}/draft/discard",
+            needs: &[Menu],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/menus/staging/{}/draft/discard", t.menu),
+                    None,
+                )
+            },
+            allowed: write_menus,
+        },
+        Case {
+            name: "POST /menus/{environment}/{menu}/releases",
+            needs: &[Menu],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/menus/staging/{}/releases", t.menu),
+                    Some(json!({"message": "ship", "main_version": 2})),
+                )
+            },
+            allowed: publish_menus,
+        },
+        Case {
+            name: "GET /menus/{environment}/{menu}/releases",
+            needs: &[Menu],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/menus/staging/{}/releases", t.menu),
+                    None,
+                )
+            },
+            allowed: read_menus,
+        },
+        Case {
+            name: "GET /menus/{environment}/{menu}/releases/{version}",
+            needs: &[Menu],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/menus/staging/{}/releases/2", t.menu),
+                    None,
+                )
+            },
+            allowed: read_menus,
+        },
+        Case {
+            name: "GET /menus/{environment}/{menu}/diff",
+            needs: &[Menu],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!("/menus/staging/{}/diff?to=2", t.menu),
+                    None,
+                )
+            },
+            allowed: read_menus,
+        },
+        Case {
+            name: "POST /menus/{environment}/{menu}/rollback",
+            needs: &[Menu],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/menus/staging/{}/rollback", t.menu),
+                    Some(json!({"to_version": 1, "main_version": 2, "discard_draft": true})),
+                )
+            },
+            allowed: publish_menus,
+        },
     ]
 }
 
@@ -1256,6 +1511,10 @@ async fn fingerprint(server: &TestServer) -> Value {
         "draft": rows("SELECT namespace_id, environment_id, key, value, deleted, version FROM config_draft_entries ORDER BY namespace_id, environment_id, key").await,
         "releases": rows("SELECT namespace_id, environment_id, version FROM config_releases ORDER BY id").await,
         "heads": rows("SELECT namespace_id, environment_id, main_version, gray_version, latest_version FROM config_heads ORDER BY namespace_id, environment_id").await,
+        "menus": rows("SELECT key, description FROM menus ORDER BY id").await,
+        "menu_drafts": rows("SELECT menu_id, environment_id, items, version FROM menu_drafts ORDER BY menu_id, environment_id").await,
+        "menu_releases": rows("SELECT menu_id, environment_id, version FROM menu_releases ORDER BY id").await,
+        "menu_heads": rows("SELECT menu_id, environment_id, main_version, latest_version FROM menu_heads ORDER BY menu_id, environment_id").await,
     })
 }
 
@@ -1270,6 +1529,8 @@ fn placeholders(n: usize) -> Targets {
         sdk_key: serde_json::from_value(json!({"id": 0, "environment": "staging", "name": "k", "prefix": "p", "created_by": "x", "created_at": 0, "last_used_at": null, "revoked_at": null, "version": 1})).unwrap(),
         namespace: "ns".into(),
         entry_version: 1,
+        menu: "menu".into(),
+        menu_version: 1,
         n,
     }
 }
@@ -1393,6 +1654,10 @@ async fn targets(server: &TestServer, needs: &[Need]) -> Targets {
                 .unwrap();
                 t.entry_version = draft.entries[0].version;
             }
+            Menu => {
+                t.menu = format!("target-menu-{n}");
+                t.menu_version = menu_target(server, &t.menu).await;
+            }
         }
     }
     t
@@ -1436,6 +1701,47 @@ async fn config_target(server: &TestServer, namespace: &str, gray: bool) {
             state.execute(&system, publish).await.unwrap();
         }
     }
+}
+
+/// Releases v1 (Home) and v2 (Home, Orders) in staging, then a pending draft change (Help added).
+/// Answers the draft's version.
+async fn menu_target(server: &TestServer, menu: &str) -> i64 {
+    use app::menus::{Menu, MenuItem, NewMenu, PublishMenu, SaveMenuDraft};
+    let system = Actor::system("test setup");
+    let state = &server.state;
+    let new = NewMenu {
+        key: menu.into(),
+        description: String::new(),
+        environment: "staging".into(),
+    };
+    state.execute(&system, new).await.unwrap();
+    let mut items = vec![MenuItem::link("home", "Home", "/")];
+    let mut version = 0;
+    for v in 1..=3i64 {
+        if v == 2 {
+            items.push(MenuItem::link("orders", "Orders", "/orders"));
+        }
+        if v == 3 {
+            items.push(MenuItem::link("help", "Help", "https://help.example.com"));
+        }
+        let save = SaveMenuDraft {
+            menu: menu.into(),
+            environment: "staging".into(),
+            tree: Menu::new(items.clone()),
+            version,
+        };
+        version = state.execute(&system, save).await.unwrap();
+        if v < 3 {
+            let publish = PublishMenu {
+                menu: menu.into(),
+                environment: "staging".into(),
+                message: format!("v{v}"),
+                main_version: v - 1,
+            };
+            state.execute(&system, publish).await.unwrap();
+        }
+    }
+    version
 }
 
 /// A token cannot be issued without authority, but keeps existing when the only environment it

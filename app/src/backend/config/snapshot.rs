@@ -5,10 +5,11 @@
 use super::store::{self, Head};
 use crate::AppError;
 use crate::backend::db::Db;
+use crate::backend::watch_slots::WatchSlots;
 use crate::config::{Entry, GrayTarget};
 use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, RwLock};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 use tokio::sync::{Mutex, watch};
 
 /// One release as apps receive it, rendered once: every fetch and every watcher shares the bytes.
@@ -86,11 +87,9 @@ impl NamespaceState {
     }
 }
 
-type Slot = watch::Sender<Arc<NamespaceState>>;
-
 #[derive(Default)]
 pub struct ConfigSnapshots {
-    slots: RwLock<HashMap<(String, String), Slot>>,
+    slots: WatchSlots<NamespaceState>,
     /// One reload at a time, so an older read never replaces a newer one.
     reloading: Mutex<()>,
 }
@@ -98,9 +97,7 @@ pub struct ConfigSnapshots {
 impl ConfigSnapshots {
     /// The current state, if anything was ever published there.
     pub fn get(&self, environment: &str, namespace: &str) -> Option<Arc<NamespaceState>> {
-        self.read_slots()
-            .get(&(environment.to_string(), namespace.to_string()))
-            .map(|s| s.borrow().clone())
+        self.slots.get(environment, namespace)
     }
 
     /// A receiver that sees every later state of the namespace.
@@ -109,13 +106,7 @@ impl ConfigSnapshots {
         environment: &str,
         namespace: &str,
     ) -> Option<watch::Receiver<Arc<NamespaceState>>> {
-        self.read_slots()
-            .get(&(environment.to_string(), namespace.to_string()))
-            .map(|s| s.subscribe())
-    }
-
-    fn read_slots(&self) -> std::sync::RwLockReadGuard<'_, HashMap<(String, String), Slot>> {
-        self.slots.read().unwrap_or_else(|p| p.into_inner())
+        self.slots.subscribe(environment, namespace)
     }
 
     /// Reads every head and fetches only the releases that changed since the last reload.
@@ -123,8 +114,7 @@ impl ConfigSnapshots {
         let _one_at_a_time = self.reloading.lock().await;
         let mut conn = db.reader().acquire().await?;
         for (environment, namespace, head) in store::all_heads(&mut conn).await? {
-            let key = (environment.clone(), namespace.clone());
-            let current = self.read_slots().get(&key).map(|s| s.borrow().clone());
+            let current = self.slots.get(&environment, &namespace);
             if current.as_ref().is_some_and(|c| same_versions(c, &head)) {
                 continue;
             }
@@ -136,16 +126,7 @@ impl ConfigSnapshots {
                 current.as_deref(),
             )
             .await?;
-            let state = Arc::new(state);
-            let mut slots = self.slots.write().unwrap_or_else(|p| p.into_inner());
-            match slots.get(&key) {
-                Some(slot) => {
-                    slot.send_replace(state);
-                }
-                None => {
-                    slots.insert(key, watch::Sender::new(state));
-                }
-            }
+            self.slots.set(&environment, &namespace, Arc::new(state));
         }
         Ok(())
     }

@@ -1,0 +1,248 @@
+//! Menus in the admin API: menus, the shared draft tree, import, releases, diff and rollback,
+//! through the same queries and commands as the dashboard.
+
+use super::config::{DiffQuery, RollbackInput};
+use super::schema::{ErrorBody, Version};
+use super::{JsonBody, PathParam, QueryParams, TokenActor};
+use app::AppError;
+use app::backend::AppState;
+use app::backend::menus::queries;
+use app::config::ReleaseSummary;
+use app::menus::{
+    DiscardMenuDraft, Menu, MenuDraft, MenuRelease, MenuReleaseDiff, MenuSummary, NewMenu,
+    PublishMenu, RollbackMenu, SaveMenuDraft,
+};
+use app::validation::menus::parse_menu_import;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct MenuInput {
+    pub key: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct DraftInput {
+    /// The top-level items, each with its children.
+    #[serde(flatten)]
+    pub tree: Menu,
+    /// The draft version the client started from (0 for a draft never saved).
+    pub version: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct DraftSaved {
+    /// Send it with the next save.
+    pub version: i64,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct MenuPublishInput {
+    pub message: String,
+    /// The main release the draft was reviewed against (0 before the first publish).
+    pub main_version: i64,
+}
+
+type EnvMenu = PathParam<(String, String)>;
+
+#[utoipa::path(get, path = "/api/admin/v1/menus/{environment}", tag = "menus",
+    params(("environment" = String, Path)),
+    responses((status = 200, body = [MenuSummary]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn list(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam(environment): PathParam<String>,
+) -> Result<Json<Vec<MenuSummary>>, AppError> {
+    Ok(Json(queries::list(&s.db, &actor, &environment).await?))
+}
+
+#[utoipa::path(post, path = "/api/admin/v1/menus/{environment}", tag = "menus",
+    params(("environment" = String, Path)), request_body = MenuInput,
+    responses((status = 201, body = MenuSummary), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam(environment): PathParam<String>,
+    JsonBody(input): JsonBody<MenuInput>,
+) -> Result<(StatusCode, Json<MenuSummary>), AppError> {
+    let command = NewMenu {
+        key: input.key,
+        description: input.description,
+        environment,
+    };
+    Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
+}
+
+#[utoipa::path(get, path = "/api/admin/v1/menus/{environment}/{menu}/draft", tag = "menus",
+    params(("environment" = String, Path), ("menu" = String, Path)),
+    responses((status = 200, body = MenuDraft), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn draft(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((environment, menu)): EnvMenu,
+) -> Result<Json<MenuDraft>, AppError> {
+    Ok(Json(
+        queries::draft(&s.db, &actor, &environment, &menu).await?,
+    ))
+}
+
+async fn save(
+    s: &AppState,
+    actor: &app::backend::Actor,
+    (environment, menu): (String, String),
+    items: Menu,
+    version: i64,
+) -> Result<Json<DraftSaved>, AppError> {
+    let command = SaveMenuDraft {
+        menu,
+        environment,
+        tree: items,
+        version,
+    };
+    let version = s.execute(actor, command).await?;
+    Ok(Json(DraftSaved { version }))
+}
+
+/// Replaces the draft tree (409 with the stored draft when it changed since `version`).
+#[utoipa::path(put, path = "/api/admin/v1/menus/{environment}/{menu}/draft", tag = "menus",
+    params(("environment" = String, Path), ("menu" = String, Path)), request_body = DraftInput,
+    responses((status = 200, body = DraftSaved), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody, description = "Field errors named by index path: `items.0.children.2.target`")),
+    security(("bearer" = [])))]
+pub async fn save_draft(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam(path): EnvMenu,
+    JsonBody(input): JsonBody<DraftInput>,
+) -> Result<Json<DraftSaved>, AppError> {
+    save(&s, &actor, path, input.tree, input.version).await
+}
+
+/// Replaces the draft with an exported menu file: `{"items": [...]}` or the bare list of items.
+/// A file that does not read as a menu is refused under the field `document`, saying where.
+#[utoipa::path(post, path = "/api/admin/v1/menus/{environment}/{menu}/draft/import", tag = "menus",
+    params(("environment" = String, Path), ("menu" = String, Path), Version),
+    request_body(content = String, content_type = "application/json", description = "The menu file"),
+    responses((status = 200, body = DraftSaved), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn import(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam(path): EnvMenu,
+    QueryParams(v): QueryParams<Version>,
+    document: String,
+) -> Result<Json<DraftSaved>, AppError> {
+    let items = parse_menu_import(&document)?;
+    save(&s, &actor, path, items, v.version).await
+}
+
+/// Puts the draft back to the main release.
+#[utoipa::path(post, path = "/api/admin/v1/menus/{environment}/{menu}/draft/discard", tag = "menus",
+    params(("environment" = String, Path), ("menu" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn discard(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((environment, menu)): EnvMenu,
+) -> Result<StatusCode, AppError> {
+    s.execute(&actor, DiscardMenuDraft { menu, environment })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Publishes the draft as a new release.
+#[utoipa::path(post, path = "/api/admin/v1/menus/{environment}/{menu}/releases", tag = "menus",
+    params(("environment" = String, Path), ("menu" = String, Path)), request_body = MenuPublishInput,
+    responses((status = 201, body = ReleaseSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody, description = "Invalid items, or nothing to publish (field `draft`)")),
+    security(("bearer" = [])))]
+pub async fn publish(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((environment, menu)): EnvMenu,
+    JsonBody(input): JsonBody<MenuPublishInput>,
+) -> Result<(StatusCode, Json<ReleaseSummary>), AppError> {
+    let command = PublishMenu {
+        menu,
+        environment,
+        message: input.message,
+        main_version: input.main_version,
+    };
+    Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
+}
+
+/// Newest first.
+#[utoipa::path(get, path = "/api/admin/v1/menus/{environment}/{menu}/releases", tag = "menus",
+    params(("environment" = String, Path), ("menu" = String, Path)),
+    responses((status = 200, body = [ReleaseSummary]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn releases(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((environment, menu)): EnvMenu,
+) -> Result<Json<Vec<ReleaseSummary>>, AppError> {
+    Ok(Json(
+        queries::releases(&s.db, &actor, &environment, &menu).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/admin/v1/menus/{environment}/{menu}/releases/{version}", tag = "menus",
+    params(("environment" = String, Path), ("menu" = String, Path), ("version" = i64, Path)),
+    responses((status = 200, body = MenuRelease), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn release(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((environment, menu, version)): PathParam<(String, String, i64)>,
+) -> Result<Json<MenuRelease>, AppError> {
+    Ok(Json(
+        queries::release(&s.db, &actor, &environment, &menu, version).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/admin/v1/menus/{environment}/{menu}/diff", tag = "menus",
+    params(("environment" = String, Path), ("menu" = String, Path), DiffQuery),
+    responses((status = 200, body = MenuReleaseDiff), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn diff(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((environment, menu)): EnvMenu,
+    QueryParams(q): QueryParams<DiffQuery>,
+) -> Result<Json<MenuReleaseDiff>, AppError> {
+    Ok(Json(
+        queries::diff(&s.db, &actor, &environment, &menu, q.from, q.to).await?,
+    ))
+}
+
+/// Publishes an earlier release again as a new version.
+#[utoipa::path(post, path = "/api/admin/v1/menus/{environment}/{menu}/rollback", tag = "menus",
+    params(("environment" = String, Path), ("menu" = String, Path)), request_body = RollbackInput,
+    responses((status = 201, body = ReleaseSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "No such release"),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn rollback(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((environment, menu)): EnvMenu,
+    JsonBody(input): JsonBody<RollbackInput>,
+) -> Result<(StatusCode, Json<ReleaseSummary>), AppError> {
+    let command = RollbackMenu {
+        menu,
+        environment,
+        to_version: input.to_version,
+        message: input.message,
+        main_version: input.main_version,
+        discard_draft: input.discard_draft,
+    };
+    Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
+}
