@@ -11,6 +11,7 @@ test("an administrator signs in and lands on the flags", async ({ page }) => {
     "Flags",
     "Segments",
     "Config",
+    "Menus",
     "Audit",
     "Users",
     "Environments",

@@ -8,6 +8,7 @@
 pub mod diff;
 pub mod edit;
 pub mod filter;
+pub mod gates;
 pub mod icons;
 pub mod inputs;
 pub mod model;
@@ -15,6 +16,7 @@ pub mod views;
 
 pub use diff::{ItemChange, ItemMove, ItemSummary, MenuDiff, diff_menus};
 pub use filter::{Caller, VisibleItem, filter};
+pub use gates::gate_open;
 pub use icons::{ICONS, Icon, icon};
 pub use inputs::{DiscardMenuDraft, NewMenu, PublishMenu, RollbackMenu, SaveMenuDraft};
 pub use model::{

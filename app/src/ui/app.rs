@@ -2,7 +2,8 @@ use super::auth::Auth;
 use super::layout::SignedInLayout;
 use super::pages::{
     ApiKeysPage, AuditPage, ConfigIndexPage, EnvironmentsPage, FlagPage, FlagsPage, HomePage,
-    LoginPage, NamespacePage, NamespacesPage, NewFlagPage, NotFoundPage, SegmentsPage, UsersPage,
+    LoginPage, MenuPage, MenusIndexPage, MenusPage, NamespacePage, NamespacesPage, NewFlagPage,
+    NotFoundPage, SegmentsPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -53,6 +54,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/config") view=ConfigIndexPage ssr=SsrMode::Async />
                     <Route path=path!("/config/:env") view=NamespacesPage ssr=SsrMode::Async />
                     <Route path=path!("/config/:env/:namespace") view=NamespacePage ssr=SsrMode::Async />
+                    <Route path=path!("/menus") view=MenusIndexPage ssr=SsrMode::Async />
+                    <Route path=path!("/menus/:env") view=MenusPage ssr=SsrMode::Async />
+                    <Route path=path!("/menus/:env/:menu") view=MenuPage ssr=SsrMode::Async />
                     <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/environments") view=EnvironmentsPage ssr=SsrMode::Async />

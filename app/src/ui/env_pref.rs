@@ -107,3 +107,28 @@ impl CurrentEnv {
 pub fn use_current_env() -> CurrentEnv {
     expect_context::<CurrentEnv>()
 }
+
+/// Keeps the environment switcher and the URL in step on pages whose URL is
+/// `{base}/{environment}{suffix}`: a page opened for an environment selects it in the switcher,
+/// and choosing another one opens the same page there.
+pub fn follow_switcher(
+    base: &'static str,
+    environment: Memo<String>,
+    suffix: impl Fn() -> String + 'static,
+) {
+    let current = use_current_env();
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |first: Option<()>| {
+        let chosen = current.chosen.get();
+        let here = environment.get_untracked();
+        if chosen.as_deref() == Some(here.as_str()) {
+            return;
+        }
+        if first.is_none() {
+            remember(&here);
+            current.chosen.set(Some(here));
+        } else if let Some(key) = chosen {
+            navigate(&format!("{base}/{key}{}", suffix()), Default::default());
+        }
+    });
+}

@@ -21,6 +21,10 @@ pub const CONFIG: Section = Section {
     label: "Config",
     href: "/config",
 };
+pub const MENUS: Section = Section {
+    label: "Menus",
+    href: "/menus",
+};
 pub const AUDIT: Section = Section {
     label: "Audit",
     href: "/audit",
@@ -67,6 +71,9 @@ pub fn sections(subject: &Subject) -> Vec<Section> {
     if subject.admin || in_some_environment(subject, Resource::Config) {
         out.push(CONFIG);
     }
+    if subject.admin || in_some_environment(subject, Resource::Menus) {
+        out.push(MENUS);
+    }
     if read(Resource::GlobalAudit) || in_some_environment(subject, Resource::EnvAudit) {
         out.push(AUDIT);
     }
@@ -92,7 +99,7 @@ mod tests {
         let viewer = Subject::with_roles([("staging".to_string(), Role::Viewer)]);
         assert_eq!(
             sections(&viewer),
-            vec![FLAGS, SEGMENTS, CONFIG, AUDIT, ENVIRONMENTS]
+            vec![FLAGS, SEGMENTS, CONFIG, MENUS, AUDIT, ENVIRONMENTS]
         );
     }
 
@@ -104,6 +111,7 @@ mod tests {
                 FLAGS,
                 SEGMENTS,
                 CONFIG,
+                MENUS,
                 AUDIT,
                 USERS,
                 ENVIRONMENTS,

@@ -390,7 +390,10 @@ async fn build_publish_and_fetch_per_caller(backend: Backend) {
     assert_eq!(f.body["items"][0]["label"], "Home");
     let (_, draft) = admin.get(&format!("{MENU}/draft")).await;
     let (_, v1) = admin.get(&format!("{MENU}/releases/1")).await;
-    assert_eq!(draft["items"], v1["items"], "the draft follows the rollback");
+    assert_eq!(
+        draft["items"], v1["items"],
+        "the draft follows the rollback"
+    );
     assert_eq!(v1["items"][3]["visibility"]["flag"], "new-nav");
     let (_, releases) = admin.get(&format!("{MENU}/releases")).await;
     let kinds: Vec<&str> = releases

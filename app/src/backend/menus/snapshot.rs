@@ -7,10 +7,9 @@ use crate::AppError;
 use crate::backend::db::Db;
 use crate::backend::flags::snapshot::EnvFlags;
 use crate::backend::watch_slots::WatchSlots;
+use crate::flags::EvalContext;
 use crate::flags::hash::murmur3_32;
-use crate::flags::{EvalContext, FlagKind, Reason};
-use crate::menus::{Caller, Menu, VisibleItem, filter};
-use serde_json::Value;
+use crate::menus::{Caller, Menu, VisibleItem, filter, gate_open};
 use std::sync::Arc;
 use tokio::sync::{Mutex, watch};
 
@@ -73,19 +72,6 @@ impl MenuSnapshots {
     }
 }
 
-/// Whether a flag gate lets an item through: a boolean flag must evaluate to `true`; a flag of
-/// another kind must be switched on and evaluate without error. Unknown flags keep items hidden.
-pub fn gate_open(flags: Option<&EnvFlags>, key: &str, ctx: &EvalContext) -> bool {
-    let Some(flag) = flags.and_then(|f| f.flags.get(key)) else {
-        return false;
-    };
-    let ev = flag.evaluate(ctx);
-    match flag.kind {
-        FlagKind::Boolean => ev.value == Some(Value::Bool(true)),
-        _ => !matches!(ev.reason, Reason::Disabled | Reason::Error),
-    }
-}
-
 /// One caller's menu, ready to send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rendered {
@@ -124,7 +110,7 @@ pub fn render(
     ctx: &EvalContext,
     flags: Option<&EnvFlags>,
 ) -> Rendered {
-    let flag_on = |flag: &str| gate_open(flags, flag, ctx);
+    let flag_on = |flag: &str| gate_open(flags.and_then(|f| f.flags.get(flag)).map(|f| &**f), ctx);
     let visible: Vec<VisibleItem<'_>> = filter(&published.menu, caller, &flag_on);
     // Serializing strings, numbers and lists into memory cannot fail.
     let items = serde_json::to_vec(&visible).unwrap_or_else(|_| b"[]".to_vec());
@@ -149,6 +135,7 @@ pub fn render(
 mod tests {
     use super::*;
     use crate::menus::MenuItem;
+    use serde_json::Value;
 
     fn published() -> PublishedMenu {
         let mut admin = MenuItem::link("admin", "Admin", "/admin");

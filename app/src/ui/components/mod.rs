@@ -3,15 +3,19 @@
 mod client_only;
 mod confirm;
 mod constraints;
+mod env_redirect;
 mod field_error;
 mod fields;
 mod notice;
+mod release_history;
 mod role_picker;
 
 pub use client_only::ClientOnly;
 pub use confirm::ConfirmButton;
 pub use constraints::{AttributeSuggestions, ConstraintsEditor};
+pub use env_redirect::EnvironmentRedirect;
 pub use field_error::FieldErrorText;
 pub use fields::{CheckboxField, TextField};
 pub use notice::{ErrorNotice, Notice};
+pub use release_history::{ComparedReleases, ReleaseHistory, rollback_problem};
 pub use role_picker::RolePicker;

@@ -26,7 +26,7 @@ pub fn Notice(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
     move || {
         message.get().map(|m| {
             view! {
-                <div role="status" class="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:border-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-300">
+                <div role="status" data-testid="notice" class="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:border-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-300">
                     {m}
                 </div>
             }

@@ -6,30 +6,18 @@ use crate::AppError;
 use crate::api::{CreateNamespace, list_namespaces};
 use crate::config::NewNamespace;
 use crate::permissions::Action;
-use crate::ui::components::{ErrorNotice, Notice, TextField};
-use crate::ui::env_pref::use_current_env;
+use crate::ui::components::{EnvironmentRedirect, ErrorNotice, Notice, TextField};
 use crate::ui::form::Form;
 use crate::ui::style::*;
 use crate::validation::Validate;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn ConfigIndexPage() -> impl IntoView {
-    let current = use_current_env();
-    view! {
-        <Suspense fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let _ = current.environments.await;
-                match current.key() {
-                    Some(key) => view! { <Redirect path=format!("/config/{key}") /> }.into_any(),
-                    None => view! { <p class=MUTED>"You have no role in any environment yet."</p> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <EnvironmentRedirect base="/config" /> }
 }
 
 #[component]

@@ -18,7 +18,6 @@ pub use namespace::NamespacePage;
 
 use crate::permissions::{Action, Resource};
 use crate::ui::auth::use_may;
-use crate::ui::env_pref::use_current_env;
 use leptos::prelude::*;
 
 /// May the signed-in user do `action` on config in `environment`? (Config rules do not depend on
@@ -33,27 +32,13 @@ fn may_config(environment: &str, action: Action) -> bool {
     )
 }
 
-/// Keeps the environment switcher and the URL in step: a page opened for an environment selects
-/// it in the switcher, and choosing another one opens the same page there.
+/// Keeps the environment switcher and the URL of a config page in step.
 fn follow_switcher(environment: Memo<String>, suffix: impl Fn() -> String + 'static) {
-    let current = use_current_env();
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |first: Option<()>| {
-        let chosen = current.chosen.get();
-        let here = environment.get_untracked();
-        if chosen.as_deref() == Some(here.as_str()) {
-            return;
-        }
-        if first.is_none() {
-            crate::ui::env_pref::remember(&here);
-            current.chosen.set(Some(here));
-        } else if let Some(key) = chosen {
-            navigate(&format!("/config/{key}{}", suffix()), Default::default());
-        }
-    });
+    crate::ui::env_pref::follow_switcher("/config", environment, suffix)
 }
 
-fn release_label(version: i64) -> String {
+/// "v3", or "nothing published" before the first release.
+pub(crate) fn release_label(version: i64) -> String {
     if version == 0 {
         "nothing published".into()
     } else {

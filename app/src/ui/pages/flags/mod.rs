@@ -15,3 +15,4 @@ mod variants;
 pub use list::FlagsPage;
 pub use new::NewFlagPage;
 pub use page::FlagPage;
+pub(crate) use try_context::now_ms;

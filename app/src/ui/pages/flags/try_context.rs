@@ -34,9 +34,14 @@ impl TryState {
                 ctx.set(name.trim(), &value);
             }
         }
-        ctx.now = crate::time::parse_rfc3339(&now_text()).unwrap_or_default();
+        ctx.now = now_ms();
         ctx
     }
+}
+
+/// The browser's clock (the server's at render time), for date constraints.
+pub(crate) fn now_ms() -> i64 {
+    crate::time::parse_rfc3339(&now_text()).unwrap_or_default()
 }
 
 /// The browser's clock (the server's at render time), as RFC 3339.

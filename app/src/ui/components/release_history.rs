@@ -1,0 +1,185 @@
+//! Release history, shared by config namespaces and menus: every release with its author and
+//! message, the diff of any release against the one before it or of any two, and rollback (which
+//! publishes an earlier release again as a new version).
+
+use super::{ConfirmButton, ErrorNotice};
+use crate::AppError;
+use crate::config::{ReleaseKind, ReleaseSummary};
+use crate::time::format_utc;
+use crate::ui::style::*;
+use leptos::prelude::*;
+use leptos::server_fn::serde::{Serialize, de::DeserializeOwned};
+use std::future::Future;
+
+/// Two releases compared: the diff types of config and menus.
+pub trait ComparedReleases {
+    /// None when `to` is the first release.
+    fn from(&self) -> Option<&ReleaseSummary>;
+    fn to(&self) -> &ReleaseSummary;
+    /// The changes, as the capability shows them.
+    fn changes(&self) -> AnyView;
+}
+
+/// A rollback refused with field errors reads best as one sentence beside the history.
+pub fn rollback_problem(e: AppError) -> AppError {
+    match &e {
+        AppError::Validation { fields } => {
+            AppError::bad_request(fields.0.values().cloned().collect::<Vec<_>>().join("; "))
+        }
+        _ => e,
+    }
+}
+
+fn kind_label(r: &ReleaseSummary) -> String {
+    match r.kind {
+        ReleaseKind::Publish => "publish".to_string(),
+        ReleaseKind::Rollback => format!("rollback to v{}", r.rollback_of.unwrap_or_default()),
+        ReleaseKind::Gray => format!(
+            "gray: {}",
+            r.gray_target
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        ),
+    }
+}
+
+#[component]
+pub fn ReleaseHistory<L, LF, D, DF, T>(
+    /// Fetches the releases, newest first; run again whenever `tick` changes.
+    list: L,
+    /// Fetches `to` against `from` (None: against the release before `to`).
+    diff: D,
+    main_version: i64,
+    /// Unpublished draft changes a rollback would drop.
+    #[prop(into)]
+    pending: Signal<usize>,
+    can_publish: bool,
+    tick: Signal<u32>,
+    /// What a release holds, for its summary line: `3 entries`, `1 item`.
+    count: fn(usize) -> String,
+    /// Publishes the given release again.
+    rollback: Callback<i64>,
+    /// The rollback's refusal, if any.
+    error: RwSignal<Option<AppError>>,
+) -> impl IntoView
+where
+    L: Fn() -> LF + Clone + Send + Sync + 'static,
+    LF: Future<Output = Result<Vec<ReleaseSummary>, AppError>> + Send + 'static,
+    D: Fn(Option<i64>, i64) -> DF + Clone + Send + Sync + 'static,
+    DF: Future<Output = Result<T, AppError>> + Send + 'static,
+    T: ComparedReleases + Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let releases = Resource::new(move || tick.get(), move |_| list());
+    let compared = RwSignal::new(None::<(Option<i64>, i64)>);
+    let diffed = Resource::new(
+        move || compared.get(),
+        move |c| {
+            let diff = diff.clone();
+            async move {
+                match c {
+                    Some((from, to)) => Some(diff(from, to).await),
+                    None => None,
+                }
+            }
+        },
+    );
+    let from_pick = RwSignal::new(String::new());
+    let to_pick = RwSignal::new(String::new());
+    let row = move |r: ReleaseSummary| {
+        let v = r.version;
+        let live = v == main_version;
+        view! {
+            <li class="flex flex-wrap items-start justify-between gap-3 p-3" data-testid="release-row" data-version=v>
+                <div class="min-w-0">
+                    <span class="font-medium">{format!("v{v}")}</span>
+                    " " <span class=BADGE>{kind_label(&r)}</span>
+                    {live.then(|| view! { " " <span class=BADGE_OK>"live"</span> })}
+                    <p class="text-sm">{r.message.clone()}</p>
+                    <p class="text-xs text-slate-500">{format!("{} · {} · {}", r.author, format_utc(r.created_at), count(r.entries))}</p>
+                </div>
+                <div class="flex flex-wrap items-center gap-2">
+                    <button type="button" class=BTN_LINK on:click=move |_| compared.set(Some((None, v)))>"Diff"</button>
+                    {(can_publish && !live).then(|| view! {
+                        <ConfirmButton
+                            label="Roll back to this"
+                            question=Signal::derive(move || match pending.get() {
+                                0 => format!("Publish v{v} again for everyone?"),
+                                n => format!("Publish v{v} again? {n} unpublished draft change(s) will be dropped."),
+                            })
+                            on_confirm=move |_| {
+                                error.set(None);
+                                rollback.run(v);
+                            }
+                        />
+                    })}
+                </div>
+            </li>
+        }
+    };
+    let picker = move |label: &'static str, pick: RwSignal<String>, versions: &[i64]| {
+        let options = versions
+            .iter()
+            .map(|v| view! { <option value=v.to_string()>{format!("v{v}")}</option> })
+            .collect_view();
+        view! {
+            <select class=format!("{INPUT_BASE} w-auto") aria-label=label on:change=move |ev| pick.set(event_target_value(&ev))>
+                <option value="">"—"</option>
+                {options}
+            </select>
+        }
+    };
+    view! {
+        <section class="space-y-3" aria-labelledby="history-heading">
+            <h2 id="history-heading" class="text-base font-semibold">"History"</h2>
+            <ErrorNotice error=error />
+            <Transition fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
+                {move || {
+                    Suspend::new(async move {
+                        match releases.await {
+                            Ok(list) if list.is_empty() => view! { <p class=MUTED>"Nothing published yet."</p> }.into_any(),
+                            Ok(list) => {
+                                let versions: Vec<i64> = list.iter().map(|r| r.version).collect();
+                                view! {
+                                    <ul class=format!("{CARD} divide-y divide-slate-100 dark:divide-slate-800")>
+                                        {list.into_iter().map(row).collect_view()}
+                                    </ul>
+                                    <div class="flex flex-wrap items-end gap-2">
+                                        <label class="text-sm">"Compare " {picker("From release", from_pick, &versions)}</label>
+                                        <label class="text-sm">" with " {picker("To release", to_pick, &versions)}</label>
+                                        <button type="button" class=BTN_SECONDARY
+                                            disabled=move || from_pick.get().is_empty() || to_pick.get().is_empty()
+                                            on:click=move |_| {
+                                                if let (Ok(f), Ok(t)) = (from_pick.get().parse(), to_pick.get().parse()) {
+                                                    compared.set(Some((Some(f), t)));
+                                                }
+                                            }
+                                        >"Compare"</button>
+                                    </div>
+                                }.into_any()
+                            }
+                            Err(e) => view! { <ErrorNotice error=Signal::stored(Some(e)) /> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match diffed.await {
+                        None => ().into_any(),
+                        Some(Ok(d)) => view! {
+                            <div class=format!("{CARD} space-y-2 p-3") data-testid="release-diff">
+                                <div class="flex items-center justify-between">
+                                    <h3 class="text-sm font-semibold">{match d.from() { Some(f) => format!("v{} → v{}", f.version, d.to().version), None => format!("v{} (first release)", d.to().version) }}</h3>
+                                    <button type="button" class=BTN_LINK on:click=move |_| compared.set(None)>"Close"</button>
+                                </div>
+                                {d.changes()}
+                            </div>
+                        }.into_any(),
+                        Some(Err(e)) => view! { <ErrorNotice error=Signal::stored(Some(e)) /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

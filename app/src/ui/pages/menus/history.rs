@@ -1,0 +1,84 @@
+//! A menu's release history: the shared history list with the menu diff, and rollback of a menu.
+
+use super::diff_view::MenuDiffView;
+use crate::AppError;
+use crate::api::{RollbackMenuRelease, diff_menu_releases, list_menu_releases};
+use crate::config::ReleaseSummary;
+use crate::menus::{MenuReleaseDiff, RollbackMenu};
+use crate::ui::components::{ComparedReleases, ReleaseHistory, rollback_problem};
+use leptos::prelude::*;
+
+impl ComparedReleases for MenuReleaseDiff {
+    fn from(&self) -> Option<&ReleaseSummary> {
+        self.from.as_ref()
+    }
+
+    fn to(&self) -> &ReleaseSummary {
+        &self.to
+    }
+
+    fn changes(&self) -> AnyView {
+        view! { <MenuDiffView diff=self.diff.clone() /> }.into_any()
+    }
+}
+
+fn items(n: usize) -> String {
+    if n == 1 {
+        "1 item".into()
+    } else {
+        format!("{n} items")
+    }
+}
+
+#[component]
+pub fn MenuHistory(
+    environment: String,
+    menu: String,
+    main_version: i64,
+    /// Unpublished changes a rollback would drop.
+    pending: Signal<usize>,
+    can_publish: bool,
+    tick: Signal<u32>,
+    done: Callback<String>,
+) -> impl IntoView {
+    let rollback = ServerAction::<RollbackMenuRelease>::new();
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match rollback.value().get() {
+        Some(Ok(r)) => done.run(format!(
+            "Rolled back: v{} publishes v{} again.",
+            r.version,
+            r.rollback_of.unwrap_or_default()
+        )),
+        Some(Err(e)) => error.set(Some(rollback_problem(e))),
+        None => {}
+    });
+    let (env, key) = (environment.clone(), menu.clone());
+    let list = move || list_menu_releases(env.clone(), key.clone());
+    let (env, key) = (environment.clone(), menu.clone());
+    let diff = move |from, to| diff_menu_releases(env.clone(), key.clone(), from, to);
+    let on_rollback = Callback::new(move |to_version: i64| {
+        rollback.dispatch(RollbackMenuRelease {
+            input: RollbackMenu {
+                menu: menu.clone(),
+                environment: environment.clone(),
+                to_version,
+                message: String::new(),
+                main_version,
+                discard_draft: true,
+            },
+        });
+    });
+    view! {
+        <ReleaseHistory
+            list
+            diff
+            main_version
+            pending
+            can_publish
+            tick
+            count=items
+            rollback=on_rollback
+            error
+        />
+    }
+}
