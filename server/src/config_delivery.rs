@@ -452,8 +452,8 @@ fn events(
                         let keep_alive = Bytes::from_static(b": keep-alive\n\n");
                         return Some((Ok(keep_alive), (w, rx, heartbeat, closing)));
                     }
-                    // It only ever changes to true.
-                    _ = closing.changed() => return None,
+                    // Also a stream that starts after the close: the listener waits for it.
+                    () = async { let _ = closing.wait_for(|closing| *closing).await; } => return None,
                 }
                 let now = rx.borrow_and_update().clone();
                 let Some((served, gray)) = pick(&now, &w.namespace, &w.caller) else {

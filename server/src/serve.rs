@@ -4,7 +4,6 @@ use crate::bootstrap;
 use crate::config::Config;
 use app::backend::{AppState, Db};
 use leptos::config::{LeptosOptions, get_configuration};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -83,11 +82,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, backend = db.backend().name(), "Switchboard is listening on http://{addr}");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown({
+    crate::watch_listener::serve(listener, router, {
         let delivery = delivery.clone();
         async move {
             shutdown_signal().await;

@@ -8,7 +8,6 @@ use leptos::config::LeptosOptions;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::config::BootstrapAdmin;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::net::TcpListener;
@@ -228,11 +227,7 @@ impl TestServer {
         let router = server::app::router(state.clone(), 64 * 1024);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
+            server::watch_listener::serve(listener, router, async {
                 let _ = rx.await;
             })
             .await

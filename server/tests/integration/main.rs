@@ -15,3 +15,4 @@ mod ops;
 mod permissions;
 mod tokens;
 mod validation;
+mod watch_listener;
