@@ -1,4 +1,5 @@
-//! HTTP/1.1 without hyper for config watch requests (`GET /api/v1/config/{env}/{ns}/watch`).
+//! HTTP/1.1 without hyper for watch requests (`GET /api/v1/config/{env}/{ns}/watch` and
+//! `GET /api/v1/menus/{env}/{menu}/watch`).
 //! The request still goes through the application's router, so the middleware, the handler, its
 //! error answers and the CORS headers are the ones every other request gets; only the framing is
 //! done here. The answer is `Connection: close` with no chunking (a stream's body ends with the
@@ -28,11 +29,12 @@ const HEAD_WAIT: Duration = Duration::from_secs(1);
 /// Peeking returns at once while any bytes are waiting, so a head that arrives in pieces is
 /// looked at again after a pause rather than in a busy loop.
 const PEEK_AGAIN: Duration = Duration::from_millis(5);
-const WATCH_PREFIX: &[u8] = b"GET /api/v1/config/";
+/// The APIs whose watch streams are answered here: config namespaces and menus.
+const WATCHED: [&str; 2] = ["/api/v1/config/", "/api/v1/menus/"];
 
 /// Who answers a new connection.
 pub enum Route {
-    /// A config watch request, whose head was read off the connection.
+    /// A watch request, whose head was read off the connection.
     Lean(Box<Request<Body>>),
     /// Anything else: not a byte was read, hyper sees the connection as the client sent it.
     Hyper,
@@ -77,8 +79,12 @@ enum Head {
 }
 
 fn parse(bytes: &[u8], peer: SocketAddr) -> Head {
-    let start = bytes.len().min(WATCH_PREFIX.len());
-    if bytes[..start] != WATCH_PREFIX[..start] {
+    let could_be_watch = WATCHED.iter().any(|api| {
+        let prefix = [b"GET ".as_slice(), api.as_bytes()].concat();
+        let start = bytes.len().min(prefix.len());
+        bytes[..start] == prefix[..start]
+    });
+    if !could_be_watch {
         return Head::Other;
     }
     let mut headers = [httparse::EMPTY_HEADER; HEADERS_MAX];
@@ -124,10 +130,10 @@ fn parse(bytes: &[u8], peer: SocketAddr) -> Head {
     }
 }
 
-/// `/api/v1/config/{environment}/{namespace}/watch`, with or without a query.
+/// `/api/v1/{config|menus}/{environment}/{key}/watch`, with or without a query.
 fn is_watch(target: &str) -> bool {
     let path = target.split_once('?').map_or(target, |(path, _)| path);
-    let Some(rest) = path.strip_prefix("/api/v1/config/") else {
+    let Some(rest) = WATCHED.iter().find_map(|api| path.strip_prefix(api)) else {
         return false;
     };
     let mut segments = rest.split('/');
@@ -249,6 +255,9 @@ mod tests {
             _ => panic!("a watch request"),
         }
         assert!(matches!(parse(&watch[..30], peer()), Head::Partial));
+        let menu = b"GET /api/v1/menus/staging/web-main/watch?roles=a HTTP/1.1\r\nHost: x\r\n\r\n";
+        assert!(matches!(parse(menu, peer()), Head::Watch(..)));
+        assert!(matches!(parse(&menu[..20], peer()), Head::Partial));
         for other in [
             &b"GET /api/v1/config/staging/checkout HTTP/1.1\r\n\r\n"[..],
             b"GET /api/v1/config/staging/checkout/watch/x HTTP/1.1\r\n\r\n",
@@ -257,6 +266,7 @@ mod tests {
             b"GET /api/v1/config/staging/checkout/watch HTTP/1.1\r\nUpgrade: h2c\r\n\r\n",
             b"GET /api/v1/config/staging/checkout/watch HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
             b"GET /healthz HTTP/1.1\r\n\r\n",
+            b"GET /api/v1/menus/staging/web-main HTTP/1.1\r\n\r\n",
             b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
             b"GE",
         ] {

@@ -1,8 +1,8 @@
 //! Accepting connections. Every connection goes to hyper through `axum::serve`, except those that
-//! open with a config watch request: hyper keeps an 8 KiB read buffer and an 8 KiB header buffer
-//! for as long as a connection lives and chunk-encodes streamed bodies, which at 10,000 open watch
-//! streams is about 160 MB and a three-part write per event per stream. Those connections are
-//! answered by [`crate::lean_http`] instead, through the same router.
+//! open with a watch request (config or menus): hyper keeps an 8 KiB read buffer and an 8 KiB
+//! header buffer for as long as a connection lives and chunk-encodes streamed bodies, which at
+//! 10,000 open watch streams is about 160 MB and a three-part write per event per stream. Those
+//! connections are answered by [`crate::lean_http`] instead, through the same router.
 
 use crate::lean_http::{self, Route};
 use axum::Router;
