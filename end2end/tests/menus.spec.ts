@@ -120,7 +120,7 @@ test("build a two-level menu, drag an item into a group, preview it per role, pu
   expect(problems).toEqual([]);
 });
 
-test("a move that would put a group inside itself is refused and announced", async ({ page }) => {
+test("a move that would put a group inside itself is refused, and deleting a group asks first", async ({ page }) => {
   const problems = watchConsole(page);
   await signIn(page, ADMIN.email, ADMIN.password);
   const menu = unique("tabs").toLowerCase();
@@ -137,5 +137,14 @@ test("a move that would put a group inside itself is refused and announced", asy
   await row(page, "outer").dragTo(row(page, "inner"));
   await expect(page.getByTestId("announcement")).toContainText("cycle");
   await expect(page.locator('[data-tree-id="outer"] [data-tree-id="inner"]')).toHaveCount(1);
+
+  // Deleting a group takes what is in it, after confirmation.
+  await row(page, "outer").click();
+  await page.getByRole("form", { name: "Item" }).getByRole("button", { name: "Delete…" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Confirm delete" });
+  await expect(confirm).toContainText("Delete Outer and the 1 item(s) in it?");
+  await confirm.getByRole("button", { name: "Delete" }).click();
+  await expect(page.locator("[data-tree-id]")).toHaveCount(0);
+  await expect(page.getByTestId("announcement")).toHaveText("Deleted Outer");
   expect(problems).toEqual([]);
 });

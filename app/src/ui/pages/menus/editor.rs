@@ -43,6 +43,8 @@ pub(super) struct Editor {
     pub announcement: RwSignal<String>,
     /// A row the keyboard moved; it takes focus again once the tree has re-rendered.
     pub refocus: RwSignal<Option<String>>,
+    /// The item whose deletion (with everything in it) waits for confirmation.
+    pub deleting: RwSignal<Option<String>>,
     /// The shared rules over the whole tree, with flag keys checked against the app's flags.
     pub errors: Memo<FieldErrors>,
     pub flags: StoredValue<Vec<String>>,
@@ -66,6 +68,7 @@ impl Editor {
             editing: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
             refocus: RwSignal::new(None),
+            deleting: RwSignal::new(None),
             errors,
             flags: StoredValue::new(draft.flags.clone()),
             can_write,

@@ -81,7 +81,12 @@ pub fn ItemForm(editor: Editor, id: String) -> impl IntoView {
     view! {
         {move || item.with(Option::is_none).then(|| view! { <p class=MUTED>"This item is gone."</p> })}
         <form class="space-y-3" aria-label="Item" novalidate on:submit=|ev| ev.prevent_default()>
-            <h2 class="text-base font-semibold">{move || item.with(|i| i.as_ref().map(|i| i.display_name().to_string()).unwrap_or_default())}</h2>
+            <div class="flex items-center justify-between gap-2">
+                <h2 class="text-base font-semibold">{move || item.with(|i| i.as_ref().map(|i| i.display_name().to_string()).unwrap_or_default())}</h2>
+                {editor.can_write.then(|| view! {
+                    <button type="button" class=BTN_LINK on:click=move |_| editor.deleting.set(Some(current.get_untracked()))>"Delete…"</button>
+                })}
+            </div>
             <div class="grid grid-cols-2 gap-3">
                 <Field label="Kind" id="menu-item-kind" error=error("kind")>
                     <select id="menu-item-kind" class=INPUT disabled=disabled

@@ -38,7 +38,7 @@ pub fn TreeView(editor: Editor) -> impl IntoView {
         focus_row(&id);
         editor.refocus.set(None);
     });
-    let pending_delete = RwSignal::new(None::<String>);
+    let pending_delete = editor.deleting;
     view! {
         {move || pending_delete.get().map(|id| {
             let name = editor.tree.with_untracked(|t| t.find(&id).map(|i| (i.display_name().to_string(), i.count() - 1)));
@@ -69,7 +69,7 @@ pub fn TreeView(editor: Editor) -> impl IntoView {
                 if tree.items.is_empty() {
                     return view! { <li class=MUTED>"No items yet."</li> }.into_any();
                 }
-                rows(&tree, &tree.items, 1, editor, dragging, pending_delete).into_any()
+                rows(&tree, &tree.items, 1, editor, dragging).into_any()
             }}
         </ul>
     }
@@ -81,34 +81,19 @@ fn rows(
     level: usize,
     editor: Editor,
     dragging: Dragging,
-    pending_delete: RwSignal<Option<String>>,
 ) -> Vec<AnyView> {
     // Browsers derive each treeitem's level, position and set size from this nesting.
     items
         .iter()
-        .map(|item| row(menu, item, level, editor, dragging, pending_delete))
+        .map(|item| row(menu, item, level, editor, dragging))
         .collect()
 }
 
-fn row(
-    menu: &Menu,
-    item: &MenuItem,
-    level: usize,
-    editor: Editor,
-    dragging: Dragging,
-    pending_delete: RwSignal<Option<String>>,
-) -> AnyView {
+fn row(menu: &Menu, item: &MenuItem, level: usize, editor: Editor, dragging: Dragging) -> AnyView {
     let id = item.id.clone();
     let kind = item.kind;
     let is_group = kind == ItemKind::Group;
-    let children = rows(
-        menu,
-        &item.children,
-        level + 1,
-        editor,
-        dragging,
-        pending_delete,
-    );
+    let children = rows(menu, &item.children, level + 1, editor, dragging);
     let selected = {
         let id = id.clone();
         Memo::new(move |_| editor.selected.with(|s| s.as_deref() == Some(id.as_str())))
@@ -153,7 +138,7 @@ fn row(
             class="rounded focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500"
             on:keydown=move |ev| {
                 ev.stop_propagation();
-                if key(editor, &id_key, &ev, pending_delete) {
+                if key(editor, &id_key, &ev) {
                     ev.prevent_default();
                 }
             }
@@ -289,12 +274,7 @@ fn drop_on(editor: Editor, dragging: Dragging, target: &str, at: Drop) {
 }
 
 /// The tree's keyboard; answers whether the key was handled.
-fn key(
-    editor: Editor,
-    id: &str,
-    ev: &leptos::ev::KeyboardEvent,
-    pending_delete: RwSignal<Option<String>>,
-) -> bool {
+fn key(editor: Editor, id: &str, ev: &leptos::ev::KeyboardEvent) -> bool {
     let id = id.to_string();
     let alt = ev.alt_key();
     let movement: fn(&mut Menu, &str) -> Result<String, String> = match (ev.key().as_str(), alt) {
@@ -308,7 +288,7 @@ fn key(
             return true;
         }
         ("Delete" | "Backspace", _) if editor.can_write => {
-            pending_delete.set(Some(id));
+            editor.deleting.set(Some(id));
             return true;
         }
         ("ArrowUp", true) if editor.can_write => edit::move_up,
