@@ -4,6 +4,7 @@
 //! waiting instance of that namespace through its watch channel.
 
 use crate::sdk_auth::SdkEnvironment;
+use crate::wakeups::{Wake, wakeups};
 use app::backend::AppState;
 use app::backend::config::instances::{Delivered, Held};
 use app::backend::config::snapshot::{NamespaceState, Served};
@@ -16,6 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 use serde_json::json;
@@ -433,45 +435,34 @@ pub async fn watch(
 /// server shuts down. Events are the release's pre-rendered bytes, shared by every watcher.
 fn events(
     watching: Watching,
-    mut rx: tokio::sync::watch::Receiver<Arc<NamespaceState>>,
+    rx: tokio::sync::watch::Receiver<Arc<NamespaceState>>,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> {
-    // The state as of subscribing counts as a change to look at.
-    rx.mark_changed();
-    let heartbeat = watching.delivery.heartbeat();
-    let closing = watching.delivery.closing();
-    stream::unfold(
-        (watching, rx, heartbeat, closing),
-        |(mut w, mut rx, mut heartbeat, mut closing)| async move {
-            loop {
-                tokio::select! {
-                    changed = rx.changed() => if changed.is_err() { return None },
-                    beat = heartbeat.changed() => {
-                        if beat.is_err() {
-                            return None;
-                        }
-                        let keep_alive = Bytes::from_static(b": keep-alive\n\n");
-                        return Some((Ok(keep_alive), (w, rx, heartbeat, closing)));
-                    }
-                    // Also a stream that starts after the close: the listener waits for it.
-                    () = async { let _ = closing.wait_for(|closing| *closing).await; } => return None,
+    let wakes = wakeups(&watching.delivery, rx);
+    stream::unfold((watching, wakes), |(mut w, mut wakes)| async move {
+        loop {
+            let now = match wakes.next().await? {
+                Wake::Changed(now) => now,
+                Wake::Beat => {
+                    let keep_alive = Bytes::from_static(b": keep-alive\n\n");
+                    return Some((Ok(keep_alive), (w, wakes)));
                 }
-                let now = rx.borrow_and_update().clone();
-                let Some((served, gray)) = pick(&now, &w.namespace, &w.caller) else {
-                    continue;
-                };
-                let unchanged = w.last_sent == Some(served.version);
-                if unchanged && w.started {
-                    continue;
-                }
-                w.hold(&served, gray);
-                if unchanged {
-                    continue;
-                }
-                w.last_sent = Some(served.version);
-                return Some((Ok(served.event.clone()), (w, rx, heartbeat, closing)));
+                Wake::Ended => return None,
+            };
+            let Some((served, gray)) = pick(&now, &w.namespace, &w.caller) else {
+                continue;
+            };
+            let unchanged = w.last_sent == Some(served.version);
+            if unchanged && w.started {
+                continue;
             }
-        },
-    )
+            w.hold(&served, gray);
+            if unchanged {
+                continue;
+            }
+            w.last_sent = Some(served.version);
+            return Some((Ok(served.event.clone()), (w, wakes)));
+        }
+    })
 }
 
 #[cfg(test)]

@@ -20,4 +20,5 @@ pub mod rpc_status;
 pub mod sdk_auth;
 pub mod security;
 pub mod serve;
+pub mod wakeups;
 pub mod watch_listener;

@@ -5,6 +5,7 @@
 
 use crate::config_delivery::{Failure, failure};
 use crate::sdk_auth::SdkEnvironment;
+use crate::wakeups::{Wake, wakeups};
 use app::backend::AppState;
 use app::backend::db::now_ms;
 use app::backend::delivery::Delivery;
@@ -18,6 +19,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -360,37 +362,28 @@ pub async fn watch(
 fn events(
     delivery: Arc<Delivery>,
     view: View,
-    mut rx: tokio::sync::watch::Receiver<Arc<PublishedMenu>>,
+    rx: tokio::sync::watch::Receiver<Arc<PublishedMenu>>,
     last_sent: Option<String>,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> {
-    rx.mark_changed();
-    let heartbeat = delivery.heartbeat();
-    let closing = delivery.closing();
+    let wakes = wakeups(&delivery, rx);
     stream::unfold(
-        (delivery, view, rx, heartbeat, closing, last_sent),
-        |(delivery, view, mut rx, mut heartbeat, mut closing, mut last_sent)| async move {
+        (delivery, view, wakes, last_sent),
+        |(delivery, view, mut wakes, mut last_sent)| async move {
             loop {
-                tokio::select! {
-                    changed = rx.changed() => if changed.is_err() { return None },
-                    beat = heartbeat.changed() => {
-                        if beat.is_err() {
-                            return None;
-                        }
+                let published = match wakes.next().await? {
+                    Wake::Changed(published) => published,
+                    Wake::Beat => {
                         let keep_alive = Bytes::from_static(b": keep-alive\n\n");
-                        return Some((Ok(keep_alive), (delivery, view, rx, heartbeat, closing, last_sent)));
+                        return Some((Ok(keep_alive), (delivery, view, wakes, last_sent)));
                     }
-                    _ = closing.changed() => return None,
-                }
-                let published = rx.borrow_and_update().clone();
+                    Wake::Ended => return None,
+                };
                 let rendered = view.render(&delivery, &published);
                 if last_sent.as_deref() == Some(rendered.tag.as_str()) {
                     continue;
                 }
                 last_sent = Some(rendered.tag.clone());
-                return Some((
-                    Ok(rendered.event()),
-                    (delivery, view, rx, heartbeat, closing, last_sent),
-                ));
+                return Some((Ok(rendered.event()), (delivery, view, wakes, last_sent)));
             }
         },
     )
