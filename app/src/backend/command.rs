@@ -59,6 +59,14 @@ pub struct Context<'a> {
     pub now: i64,
 }
 
+impl Context<'_> {
+    /// The environment the command layer loaded for a command that names one (it refuses unknown
+    /// ones before `apply`, so its absence here is a bug, not bad input).
+    pub fn env(&self) -> Result<&Environment, AppError> {
+        self.environment.as_ref().ok_or(AppError::Internal)
+    }
+}
+
 pub trait Command: Send {
     type Output: Send;
 

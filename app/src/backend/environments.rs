@@ -36,6 +36,15 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<Environment>, AppError> 
         .collect())
 }
 
+/// The environment `key`, or 404.
+pub async fn by_key(db: &Db, key: &str) -> Result<Environment, AppError> {
+    list_all(db)
+        .await?
+        .into_iter()
+        .find(|e| e.key == key)
+        .ok_or_else(|| AppError::not_found("Environment"))
+}
+
 pub async fn list_all(db: &Db) -> Result<Vec<Environment>, AppError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM environments ORDER BY position, id"

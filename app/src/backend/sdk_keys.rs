@@ -107,7 +107,7 @@ impl Command for NewSdkKey {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<SdkKeyCreated>, AppError> {
-        let env = ctx.environment.as_ref().ok_or(AppError::Internal)?;
+        let env = ctx.env()?;
         let secret = secrets::generate(PREFIX);
         let prefix: String = secret.chars().take(SHOWN_CHARS).collect();
         let id: i64 = sqlx::query(

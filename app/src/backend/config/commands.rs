@@ -25,11 +25,6 @@ fn allowed(subject: &Subject, action: Action, env: Option<&Environment>) -> bool
     env.is_some_and(|e| may(subject, action, Resource::Config(e.scope())))
 }
 
-/// The environment the command layer loaded (it refuses unknown ones before `apply`).
-fn env<'a>(ctx: &'a Context<'_>) -> Result<&'a Environment, AppError> {
-    ctx.environment.as_ref().ok_or(AppError::Internal)
-}
-
 fn record(
     env: &Environment,
     entity_type: &'static str,
@@ -173,7 +168,7 @@ impl Command for NewNamespace {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<Self::Output>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         if store::find_namespace(tx, &self.key).await?.is_some() {
             return Err(AppError::field("key", "A namespace with this key exists"));
         }
@@ -223,7 +218,7 @@ impl Command for SetEntry {
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<DraftEntry>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
         let rows = store::draft_rows(tx, ns.id, env.id).await?;
         let current = rows.iter().find(|r| r.entry.key == self.entry.key);
@@ -315,7 +310,7 @@ impl Command for RemoveEntry {
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
         let rows = store::draft_rows(tx, ns.id, env.id).await?;
         let Some(row) = rows.iter().find(|r| r.entry.key == self.key && !r.deleted) else {
@@ -378,7 +373,7 @@ impl Command for DiscardDraft {
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
         let head = store::head(tx, ns.id, env.id).await?;
         let published = main_entries(tx, &ns, env, head.as_ref()).await?;
@@ -417,7 +412,7 @@ impl Command for CopyNamespace {
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let from = environments::find(tx, &self.from)
             .await?
             .ok_or_else(|| AppError::field("from", "Unknown environment"))?;
@@ -482,7 +477,7 @@ impl Command for PublishDraft {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<ReleaseSummary>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
         let head = store::head(tx, ns.id, env.id).await?;
         check_main_version(head.as_ref(), self.main_version)?;
@@ -570,7 +565,7 @@ impl Command for RollbackRelease {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<ReleaseSummary>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
         let head = store::head(tx, ns.id, env.id).await?;
         check_main_version(head.as_ref(), self.main_version)?;
@@ -653,7 +648,7 @@ impl Command for FinishGray {
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
         let head = store::head(tx, ns.id, env.id).await?;
         let Some(old) = head.as_ref() else {

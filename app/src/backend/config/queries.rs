@@ -14,11 +14,7 @@ use crate::permissions::{Action, Resource};
 pub const HISTORY_MAX: i64 = 200;
 
 async fn readable(db: &Db, actor: &Actor, key: &str) -> Result<Environment, AppError> {
-    let env = environments::list_all(db)
-        .await?
-        .into_iter()
-        .find(|e| e.key == key)
-        .ok_or_else(|| AppError::not_found("Environment"))?;
+    let env = environments::by_key(db, key).await?;
     actor.ensure(Action::Read, Resource::Config(env.scope()))?;
     Ok(env)
 }

@@ -404,7 +404,7 @@ impl Command for SaveFlagSettings {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<FlagEnvironment>, AppError> {
-        let env = ctx.environment.as_ref().ok_or(AppError::Internal)?;
+        let env = ctx.env()?;
         let (flag, before) = load_settings(tx, &self.flag, env, self.version).await?;
         let mut errors = FieldErrors::new();
         check_settings(
@@ -472,7 +472,7 @@ impl Command for SetFlagEnabled {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<FlagEnvironment>, AppError> {
-        let env = ctx.environment.as_ref().ok_or(AppError::Internal)?;
+        let env = ctx.env()?;
         let (flag, before) = load_settings(tx, &self.flag, env, self.version).await?;
         if before.enabled == self.enabled && before.version > 0 {
             return Ok(Applied::unchanged(before));
@@ -518,7 +518,7 @@ impl Command for CopyFlagSettings {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<FlagEnvironment>, AppError> {
-        let target = ctx.environment.as_ref().ok_or(AppError::Internal)?;
+        let target = ctx.env()?;
         let source = environments::find(tx, &self.from)
             .await?
             .ok_or_else(|| AppError::field("from", "Unknown environment"))?;

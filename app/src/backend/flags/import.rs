@@ -130,7 +130,7 @@ impl Command for ImportUnleash {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<ImportReport>, AppError> {
-        let env = ctx.environment.as_ref().ok_or(AppError::Internal)?;
+        let env = ctx.env()?;
         let plan = plan(&self.document, &env.key).map_err(|e| AppError::field("document", e.0))?;
         let mut report = ImportReport {
             skipped: plan

@@ -24,11 +24,6 @@ fn allowed(subject: &Subject, action: Action, env: Option<&Environment>) -> bool
     env.is_some_and(|e| may(subject, action, Resource::Menus(e.scope())))
 }
 
-/// The environment the command layer loaded (it refuses unknown ones before `apply`).
-fn env<'a>(ctx: &'a Context<'_>) -> Result<&'a Environment, AppError> {
-    ctx.environment.as_ref().ok_or(AppError::Internal)
-}
-
 fn record(
     env: &Environment,
     entity_type: &'static str,
@@ -153,7 +148,7 @@ impl Command for NewMenu {
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<MenuSummary>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         if store::find_menu(tx, &self.key).await?.is_some() {
             return Err(AppError::field("key", "A menu with this key exists"));
         }
@@ -196,7 +191,7 @@ impl Command for SaveMenuDraft {
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<i64>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let menu = store::menu(tx, &self.menu).await?;
         let head = store::head(tx, menu.id, env.id).await?;
         let (before, row) = current_draft(tx, &menu, env, head).await?;
@@ -256,7 +251,7 @@ impl Command for DiscardMenuDraft {
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let menu = store::menu(tx, &self.menu).await?;
         let head = store::head(tx, menu.id, env.id).await?;
         let (draft, _) = current_draft(tx, &menu, env, head).await?;
@@ -301,7 +296,7 @@ impl Command for PublishMenu {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<ReleaseSummary>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let menu = store::menu(tx, &self.menu).await?;
         let head = store::head(tx, menu.id, env.id).await?;
         check_main_version(head, self.main_version)?;
@@ -371,7 +366,7 @@ impl Command for RollbackMenu {
         tx: &mut Tx,
         ctx: &Context<'_>,
     ) -> Result<Applied<ReleaseSummary>, AppError> {
-        let env = env(ctx)?;
+        let env = ctx.env()?;
         let menu = store::menu(tx, &self.menu).await?;
         let head = store::head(tx, menu.id, env.id).await?;
         check_main_version(head, self.main_version)?;
