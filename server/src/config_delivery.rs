@@ -165,13 +165,8 @@ fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
     Ok(labels)
 }
 
-/// Checks the SDK key's environment and finds what the namespace serves there.
-fn state_for(
-    state: &AppState,
-    key_env: &str,
-    environment: &str,
-    namespace: &str,
-) -> Result<Arc<NamespaceState>, Failure> {
+/// An SDK key reads its own environment only (config and menus answer alike).
+pub fn same_environment(key_env: &str, environment: &str) -> Result<(), Failure> {
     if key_env != environment {
         return Err(failure(
             StatusCode::FORBIDDEN,
@@ -179,6 +174,17 @@ fn state_for(
             format!("this SDK key belongs to the {key_env} environment"),
         ));
     }
+    Ok(())
+}
+
+/// Checks the SDK key's environment and finds what the namespace serves there.
+fn state_for(
+    state: &AppState,
+    key_env: &str,
+    environment: &str,
+    namespace: &str,
+) -> Result<Arc<NamespaceState>, Failure> {
+    same_environment(key_env, environment)?;
     state
         .delivery
         .config

@@ -3,7 +3,7 @@
 //! locale, with an ETag per view; or watches it as Server-Sent Events. Everything comes from the
 //! in-memory snapshot and the shared filter; a publish or a flag change wakes every watcher.
 
-use crate::config_delivery::{Failure, failure};
+use crate::config_delivery::{Failure, failure, same_environment};
 use crate::sdk_auth::SdkEnvironment;
 use crate::wakeups::{Wake, wakeups};
 use app::backend::AppState;
@@ -162,13 +162,7 @@ fn published(
     environment: &str,
     menu: &str,
 ) -> Result<Arc<PublishedMenu>, Failure> {
-    if key_env != environment {
-        return Err(failure(
-            StatusCode::FORBIDDEN,
-            "WRONG_ENVIRONMENT",
-            format!("this SDK key belongs to the {key_env} environment"),
-        ));
-    }
+    same_environment(key_env, environment)?;
     delivery.menus.get(environment, menu).ok_or_else(|| {
         failure(
             StatusCode::NOT_FOUND,

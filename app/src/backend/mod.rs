@@ -14,6 +14,7 @@ mod http_error;
 pub mod login;
 pub mod menus;
 pub mod passwords;
+pub mod releases;
 pub mod request_info;
 pub mod roles;
 pub mod sdk_keys;

@@ -2,6 +2,7 @@
 
 use super::store;
 use crate::AppError;
+use crate::backend::releases::diff_base;
 use crate::backend::{Actor, Db, environments};
 use crate::config::{
     Draft, EnvironmentComparison, GrayRelease, NamespaceSummary, Release, ReleaseDiff,
@@ -129,15 +130,10 @@ pub async fn diff(
     let to = store::release(&mut conn, ns.id, env.id, to)
         .await?
         .ok_or_else(|| AppError::not_found("Release"))?;
-    let from_version = from.unwrap_or(to.summary.version - 1);
-    let from = match from_version {
-        v if v < 1 => None,
-        v => match store::release(&mut conn, ns.id, env.id, v).await? {
-            Some(r) => Some(r),
-            None if from.is_some() => return Err(AppError::not_found("Release")),
-            None => None,
-        },
-    };
+    let from = diff_base(from, to.summary.version, |v| {
+        store::release(&mut conn, ns.id, env.id, v)
+    })
+    .await?;
     let empty = Vec::new();
     Ok(ReleaseDiff {
         diff: diff_entries(from.as_ref().map_or(&empty, |r| &r.entries), &to.entries),

@@ -2,6 +2,7 @@
 
 use super::store;
 use crate::AppError;
+use crate::backend::releases::diff_base;
 use crate::backend::{Actor, Db, environments};
 use crate::config::ReleaseSummary;
 use crate::domain::Environment;
@@ -111,14 +112,10 @@ pub async fn diff(
     let to = store::release(&mut conn, row.id, env.id, to)
         .await?
         .ok_or_else(|| AppError::not_found("Release"))?;
-    let from = match from.unwrap_or(to.summary.version - 1) {
-        v if v < 1 => None,
-        v => match store::release(&mut conn, row.id, env.id, v).await? {
-            Some(r) => Some(r),
-            None if from.is_some() => return Err(AppError::not_found("Release")),
-            None => None,
-        },
-    };
+    let from = diff_base(from, to.summary.version, |v| {
+        store::release(&mut conn, row.id, env.id, v)
+    })
+    .await?;
     let empty = crate::menus::Menu::default();
     Ok(MenuReleaseDiff {
         diff: diff_menus(from.as_ref().map_or(&empty, |r| &r.tree), &to.tree),
