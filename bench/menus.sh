@@ -73,7 +73,7 @@ count = sum(1 + sum(1 + len(c["children"]) for c in g["children"]) for g in item
 print(f"menu: {count} items")
 PY
 rpc menus/save "@$data/save.json"
-rpc menus/publish '{"input": {"menu": "web-main", "environment": "production", "message": "bench", "main_version": 0}}'
+rpc menus/publish '{"input": {"menu": "web-main", "environment": "production", "message": "bench", "main_version": 0, "draft_version": 1}}'
 
 url="$base/api/v1/menus/production/web-main"
 echo "one answer: $(curl -s -H "Authorization: Bearer $SDK_KEY" "$url?userId=user-1&roles=support&permissions=area1:read&locale=fr" | head -c 300)…"

@@ -54,6 +54,16 @@ pub async fn list_all(db: &Db) -> Result<Vec<Environment>, AppError> {
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
+/// Every environment, read inside a command's transaction.
+pub async fn all(tx: &mut Tx) -> Result<Vec<Environment>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM environments ORDER BY position, id"
+    ))
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
 pub async fn find(tx: &mut Tx, key: &str) -> Result<Option<Environment>, AppError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM environments WHERE key = $1"

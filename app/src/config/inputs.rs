@@ -41,6 +41,8 @@ pub struct RemoveEntry {
 pub struct DiscardDraft {
     pub namespace: String,
     pub environment: String,
+    /// The draft version the user saw (`Draft::draft_version`); 409 if the draft moved since.
+    pub draft_version: i64,
 }
 
 /// Makes the draft of `environment` a copy of what `from` serves now (its main release).
@@ -50,6 +52,8 @@ pub struct CopyNamespace {
     pub namespace: String,
     pub from: String,
     pub environment: String,
+    /// The draft version the user saw (`Draft::draft_version`); 409 if the draft moved since.
+    pub draft_version: i64,
 }
 
 /// Turns the draft into a release: for everyone, or (with `gray`) for part of the fleet.
@@ -61,6 +65,9 @@ pub struct PublishDraft {
     pub message: String,
     /// The main release the client reviewed the draft against (0 before the first publish).
     pub main_version: i64,
+    /// The draft version whose diff the client reviewed (`Draft::draft_version`); 409 if the
+    /// draft moved since.
+    pub draft_version: i64,
     #[serde(default)]
     pub gray: Option<GrayTarget>,
 }
@@ -79,6 +86,10 @@ pub struct RollbackRelease {
     /// be set to confirm they are dropped.
     #[serde(default)]
     pub discard_draft: bool,
+    /// The draft version the user saw; required to drop unpublished changes (409 if the draft
+    /// moved since, so nobody's later edit is dropped unseen).
+    #[serde(default)]
+    pub draft_version: Option<i64>,
 }
 
 /// Ends the gray release in progress: `promote` makes it the main release, otherwise it is

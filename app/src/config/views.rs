@@ -68,6 +68,8 @@ pub struct Draft {
     pub gray: Option<GrayRelease>,
     /// Draft against the main release.
     pub pending: EntryDiff,
+    /// Moves with every change to the draft; send it with a publish, discard or copy.
+    pub draft_version: i64,
 }
 
 impl Draft {

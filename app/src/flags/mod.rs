@@ -7,6 +7,7 @@ pub mod engine;
 pub mod hash;
 pub mod inputs;
 pub mod model;
+pub mod reach;
 pub mod unleash;
 pub mod views;
 

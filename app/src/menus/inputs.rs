@@ -34,6 +34,8 @@ pub struct SaveMenuDraft {
 pub struct DiscardMenuDraft {
     pub menu: String,
     pub environment: String,
+    /// The draft version the user saw; 409 if the draft moved since.
+    pub draft_version: i64,
 }
 
 /// Turns the draft into the release apps get.
@@ -45,6 +47,8 @@ pub struct PublishMenu {
     pub message: String,
     /// The main release the draft was reviewed against (0 before the first publish).
     pub main_version: i64,
+    /// The draft version whose tree was reviewed; 409 if the draft moved since.
+    pub draft_version: i64,
 }
 
 /// Publishes an earlier release again as a new version.
@@ -60,4 +64,7 @@ pub struct RollbackMenu {
     /// Confirms that unpublished draft changes are dropped.
     #[serde(default)]
     pub discard_draft: bool,
+    /// The draft version seen; required to drop unpublished draft changes (409 if it moved).
+    #[serde(default)]
+    pub draft_version: Option<i64>,
 }

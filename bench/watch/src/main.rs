@@ -165,7 +165,9 @@ async fn main() -> Result<(), Fail> {
         )
         .await?;
     let set = |value: i64, version: i64| json!({"input": {"namespace": ns, "environment": env, "entry": {"key": "value", "value_type": "integer", "value": value.to_string()}, "version": version}});
-    let publish = |main_version: i64| json!({"input": {"namespace": ns, "environment": env, "message": format!("bench v{}", main_version + 1), "main_version": main_version}});
+    // Each set and each publish moves the draft version by one: the draft a publish of
+    // `main_version` reviews is at 2 * main_version + 1.
+    let publish = |main_version: i64| json!({"input": {"namespace": ns, "environment": env, "message": format!("bench v{}", main_version + 1), "main_version": main_version, "draft_version": 2 * main_version + 1}});
     admin.rpc("config/set-entry", set(0, 0)).await?;
     admin.rpc("config/publish", publish(0)).await?;
 

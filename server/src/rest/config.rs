@@ -40,6 +40,9 @@ pub struct PublishInput {
     pub message: String,
     /// The main release the draft was reviewed against (0 before the first publish).
     pub main_version: i64,
+    /// The draft version whose diff was reviewed (the draft's `draft_version`); 409 if the
+    /// draft moved since.
+    pub draft_version: i64,
     /// Publish to part of the fleet only.
     #[serde(default)]
     pub gray: Option<GrayTarget>,
@@ -53,6 +56,15 @@ pub struct RollbackInput {
     pub main_version: i64,
     #[serde(default)]
     pub discard_draft: bool,
+    /// The draft version seen; required to drop unpublished draft changes (409 if it moved).
+    #[serde(default)]
+    pub draft_version: Option<i64>,
+}
+
+/// Names the draft version the caller saw (the draft's `draft_version`).
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct DraftVersionInput {
+    pub draft_version: i64,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -161,19 +173,21 @@ pub async fn remove_entry(
 
 /// Puts the draft back to the main release.
 #[utoipa::path(post, path = "/api/admin/v1/config/{environment}/{namespace}/draft/discard", tag = "config",
-    params(("environment" = String, Path), ("namespace" = String, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    params(("environment" = String, Path), ("namespace" = String, Path)), request_body = DraftVersionInput,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn discard(
     State(s): State<AppState>,
     TokenActor(actor): TokenActor,
     PathParam((environment, namespace)): EnvNs,
+    JsonBody(input): JsonBody<DraftVersionInput>,
 ) -> Result<StatusCode, AppError> {
     s.execute(
         &actor,
         DiscardDraft {
             namespace,
             environment,
+            draft_version: input.draft_version,
         },
     )
     .await?;
@@ -182,18 +196,20 @@ pub async fn discard(
 
 /// Makes the draft a copy of what another environment serves (its main release).
 #[utoipa::path(post, path = "/api/admin/v1/config/{environment}/{namespace}/draft/copy-from/{from}", tag = "config",
-    params(("environment" = String, Path), ("namespace" = String, Path), ("from" = String, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    params(("environment" = String, Path), ("namespace" = String, Path), ("from" = String, Path)), request_body = DraftVersionInput,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn copy_from(
     State(s): State<AppState>,
     TokenActor(actor): TokenActor,
     PathParam((environment, namespace, from)): PathParam<(String, String, String)>,
+    JsonBody(input): JsonBody<DraftVersionInput>,
 ) -> Result<StatusCode, AppError> {
     let command = CopyNamespace {
         namespace,
         from,
         environment,
+        draft_version: input.draft_version,
     };
     s.execute(&actor, command).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -216,6 +232,7 @@ pub async fn publish(
         environment,
         message: input.message,
         main_version: input.main_version,
+        draft_version: input.draft_version,
         gray: input.gray,
     };
     Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
@@ -284,6 +301,7 @@ pub async fn rollback(
         message: input.message,
         main_version: input.main_version,
         discard_draft: input.discard_draft,
+        draft_version: input.draft_version,
     };
     Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
 }

@@ -1,7 +1,7 @@
 //! Menus in the admin API: menus, the shared draft tree, import, releases, diff and rollback,
 //! through the same queries and commands as the dashboard.
 
-use super::config::{DiffQuery, RollbackInput};
+use super::config::{DiffQuery, DraftVersionInput, RollbackInput};
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
@@ -45,6 +45,8 @@ pub struct MenuPublishInput {
     pub message: String,
     /// The main release the draft was reviewed against (0 before the first publish).
     pub main_version: i64,
+    /// The draft version whose tree was reviewed (the draft's `version`); 409 if it moved.
+    pub draft_version: i64,
 }
 
 type EnvMenu = PathParam<(String, String)>;
@@ -146,16 +148,21 @@ pub async fn import(
 
 /// Puts the draft back to the main release.
 #[utoipa::path(post, path = "/api/admin/v1/menus/{environment}/{menu}/draft/discard", tag = "menus",
-    params(("environment" = String, Path), ("menu" = String, Path)),
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    params(("environment" = String, Path), ("menu" = String, Path)), request_body = DraftVersionInput,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn discard(
     State(s): State<AppState>,
     TokenActor(actor): TokenActor,
     PathParam((environment, menu)): EnvMenu,
+    JsonBody(input): JsonBody<DraftVersionInput>,
 ) -> Result<StatusCode, AppError> {
-    s.execute(&actor, DiscardMenuDraft { menu, environment })
-        .await?;
+    let command = DiscardMenuDraft {
+        menu,
+        environment,
+        draft_version: input.draft_version,
+    };
+    s.execute(&actor, command).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -176,6 +183,7 @@ pub async fn publish(
         environment,
         message: input.message,
         main_version: input.main_version,
+        draft_version: input.draft_version,
     };
     Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
 }
@@ -243,6 +251,7 @@ pub async fn rollback(
         message: input.message,
         main_version: input.main_version,
         discard_draft: input.discard_draft,
+        draft_version: input.draft_version,
     };
     Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
 }

@@ -258,6 +258,19 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// The version of a config draft as a whole, as the dashboard reads it.
+    pub async fn config_draft_version(&self, namespace: &str, environment: &str) -> i64 {
+        app::backend::config::queries::draft(
+            self.db(),
+            &app::backend::Actor::system("test"),
+            environment,
+            namespace,
+        )
+        .await
+        .unwrap()
+        .draft_version
+    }
+
     /// A browser-like client signed in as `email`.
     pub async fn sign_in(&self, email: &str, password: &str) -> Session {
         let session = Session::anonymous(self);
@@ -420,6 +433,14 @@ impl Api {
             req = req.json(&b);
         }
         read(req.send().await.expect("request")).await
+    }
+
+    /// The version of a config draft as a whole (`/config/{env}/{ns}`), to name in a publish,
+    /// discard, copy or rollback.
+    pub async fn draft_version(&self, namespace_path: &str) -> i64 {
+        let (status, draft) = self.get(&format!("{namespace_path}/draft")).await;
+        assert!(status.is_success(), "{status}: {draft}");
+        draft["draft_version"].as_i64().unwrap()
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {

@@ -33,10 +33,11 @@ async fn set(admin: &Api, key: &str, entry: Value) -> (StatusCode, Value) {
 }
 
 async fn publish(admin: &Api, message: &str, main_version: i64) -> (StatusCode, Value) {
+    let draft_version = admin.draft_version(NS).await;
     admin
         .post(
             &format!("{NS}/releases"),
-            json!({"message": message, "main_version": main_version}),
+            json!({"message": message, "main_version": main_version, "draft_version": draft_version}),
         )
         .await
 }
@@ -260,7 +261,7 @@ async fn publish_fetch_diff_and_roll_back(backend: Backend) {
     let (status, _) = admin
         .post(
             &format!("{NS}/rollback"),
-            json!({"to_version": 2, "main_version": 3, "discard_draft": true}),
+            json!({"to_version": 2, "main_version": 3, "discard_draft": true, "draft_version": admin.draft_version(NS).await}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -305,7 +306,7 @@ async fn gray_releases_go_to_matching_instances_only(backend: Backend) {
     )
     .await;
     let (status, body) = admin
-        .post(&format!("{NS}/releases"), json!({"message": "Dark for EU", "main_version": 1, "gray": {"kind": "labels", "selector": "region in (eu)"}}))
+        .post(&format!("{NS}/releases"), json!({"message": "Dark for EU", "main_version": 1, "draft_version": admin.draft_version(NS).await, "gray": {"kind": "labels", "selector": "region in (eu)"}}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let eu = fetch(&server, &key, "?instance=i-1&labels=region=eu,host=a", &[]).await;
@@ -387,7 +388,7 @@ async fn gray_releases_go_to_matching_instances_only(backend: Backend) {
     // A sticky percentage: about half of 200 instances, the same ones on every fetch; abandon
     // puts everyone back.
     let (status, body) = admin
-        .post(&format!("{NS}/releases"), json!({"message": "Blue for half", "main_version": 2, "gray": {"kind": "percentage", "percent": 50}}))
+        .post(&format!("{NS}/releases"), json!({"message": "Blue for half", "main_version": 2, "draft_version": admin.draft_version(NS).await, "gray": {"kind": "percentage", "percent": 50}}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let mut gray = Vec::new();
@@ -577,7 +578,7 @@ async fn copy_and_compare_between_environments(backend: Backend) {
     let (status, body) = admin
         .post(
             "/config/production/checkout/draft/copy-from/staging",
-            json!({}),
+            json!({"draft_version": 0}),
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{body}");
@@ -591,7 +592,7 @@ async fn copy_and_compare_between_environments(backend: Backend) {
     let (status, body) = admin
         .post(
             "/config/production/checkout/draft/copy-from/nowhere",
-            json!({}),
+            json!({"draft_version": 1}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -688,7 +689,7 @@ async fn a_release_published_on_one_process_reaches_watchers_of_another() {
         let (status, body) = on_a
             .post(
                 &format!("{NS}/releases"),
-                json!({"message": format!("v{v}"), "main_version": v - 1}),
+                json!({"message": format!("v{v}"), "main_version": v - 1, "draft_version": on_a.draft_version(NS).await}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");

@@ -13,6 +13,8 @@ mod menus;
 mod ofrep;
 mod ops;
 mod permissions;
+mod racing_writers;
+mod shared_definitions;
 mod tokens;
 mod validation;
 mod watch_listener;

@@ -84,10 +84,11 @@ async fn save(admin: &Api, items: Value, version: i64) -> (StatusCode, Value) {
 }
 
 async fn publish(admin: &Api, message: &str, main_version: i64) -> (StatusCode, Value) {
+    let (_, draft) = admin.get(&format!("{MENU}/draft")).await;
     admin
         .post(
             &format!("{MENU}/releases"),
-            json!({"message": message, "main_version": main_version}),
+            json!({"message": message, "main_version": main_version, "draft_version": draft["version"]}),
         )
         .await
 }

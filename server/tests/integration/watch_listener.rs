@@ -28,7 +28,7 @@ async fn setup(server: &TestServer) -> (String, String) {
     let (status, body) = admin
         .post(
             "/config/staging/checkout/releases",
-            json!({"message": "v1", "main_version": 0}),
+            json!({"message": "v1", "main_version": 0, "draft_version": admin.draft_version("/config/staging/checkout").await}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

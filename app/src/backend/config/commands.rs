@@ -125,6 +125,34 @@ fn no_gray_running(head: Option<&Head>) -> Result<(), AppError> {
     }
 }
 
+/// The entry `key` of the draft as stored now (none if absent or removed), for a 409 answer.
+async fn current_entry(
+    tx: &mut Tx,
+    ns: &NamespaceRow,
+    env: &Environment,
+    key: &str,
+) -> Result<Option<DraftEntry>, AppError> {
+    Ok(store::draft_rows(tx, ns.id, env.id)
+        .await?
+        .into_iter()
+        .find(|r| r.entry.key == key && !r.deleted)
+        .map(|r| r.view()))
+}
+
+/// Locks the draft and answers 409 unless it is still at the version the client reviewed.
+async fn lock_reviewed_draft(
+    tx: &mut Tx,
+    ns: &NamespaceRow,
+    env: &Environment,
+    reviewed: i64,
+) -> Result<i64, AppError> {
+    let current = store::lock_draft(tx, ns.id, env.id).await?;
+    if current != reviewed {
+        return Err(conflict("draft", &json!({"draft_version": current})));
+    }
+    Ok(current)
+}
+
 fn check_main_version(head: Option<&Head>, expected: i64) -> Result<(), AppError> {
     if head.map_or(0, |h| h.main_version) != expected {
         return Err(conflict("release", &head_json(head)));
@@ -172,14 +200,18 @@ impl Command for NewNamespace {
         if store::find_namespace(tx, &self.key).await?.is_some() {
             return Err(AppError::field("key", "A namespace with this key exists"));
         }
-        sqlx::query(
-            "INSERT INTO config_namespaces (key, description, created_at) VALUES ($1, $2, $3)",
+        let done = sqlx::query(
+            "INSERT INTO config_namespaces (key, description, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
         )
         .bind(&self.key)
         .bind(self.description.trim())
         .bind(ctx.now)
         .execute(&mut **tx)
         .await?;
+        if done.rows_affected() != 1 {
+            return Err(AppError::field("key", "A namespace with this key exists"));
+        }
         let summary = crate::config::NamespaceSummary {
             key: self.key.clone(),
             description: self.description.trim().to_string(),
@@ -220,6 +252,7 @@ impl Command for SetEntry {
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<DraftEntry>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
+        let draft_seen = store::lock_draft(tx, ns.id, env.id).await?;
         let rows = store::draft_rows(tx, ns.id, env.id).await?;
         let current = rows.iter().find(|r| r.entry.key == self.entry.key);
         let visible = current.map_or(0, |r| r.visible_version());
@@ -260,16 +293,23 @@ impl Command for SetEntry {
             ));
         }
         let version = current.map_or(1, |r| r.version + 1);
-        store::put_draft_row(
+        let written = store::put_draft_row(
             tx,
             (ns.id, env.id),
             &entry,
             false,
-            version,
+            current.map(|r| r.version),
             &ctx.actor.name,
             ctx.now,
         )
         .await?;
+        if !written {
+            return Err(conflict(
+                "entry",
+                &current_entry(tx, &ns, env, &entry.key).await?,
+            ));
+        }
+        store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
         let before = current.filter(|r| !r.deleted).map(|r| json!(r.entry));
         let audit = record(
             env,
@@ -312,8 +352,13 @@ impl Command for RemoveEntry {
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
+        let draft_seen = store::lock_draft(tx, ns.id, env.id).await?;
         let rows = store::draft_rows(tx, ns.id, env.id).await?;
         let Some(row) = rows.iter().find(|r| r.entry.key == self.key && !r.deleted) else {
+            // Gone since the version the client names: someone else removed it first.
+            if self.version > 0 {
+                return Err(conflict("entry", &None::<DraftEntry>));
+            }
             return Err(AppError::not_found("Entry"));
         };
         if row.version != self.version {
@@ -321,29 +366,28 @@ impl Command for RemoveEntry {
         }
         let head = store::head(tx, ns.id, env.id).await?;
         let published = main_entries(tx, &ns, env, head.as_ref()).await?;
-        if published.iter().any(|e| e.key == self.key) {
+        let written = if published.iter().any(|e| e.key == self.key) {
             // Kept as a removal so the draft shows who removed it until the next publish.
             store::put_draft_row(
                 tx,
                 (ns.id, env.id),
                 &row.entry,
                 true,
-                row.version + 1,
+                Some(row.version),
                 &ctx.actor.name,
                 ctx.now,
             )
-            .await?;
+            .await?
         } else {
-            sqlx::query(
-                "DELETE FROM config_draft_entries \
-                 WHERE namespace_id = $1 AND environment_id = $2 AND key = $3",
-            )
-            .bind(ns.id)
-            .bind(env.id)
-            .bind(&self.key)
-            .execute(&mut **tx)
-            .await?;
+            store::delete_draft_row(tx, (ns.id, env.id), &self.key, row.version).await?
+        };
+        if !written {
+            return Err(conflict(
+                "entry",
+                &current_entry(tx, &ns, env, &self.key).await?,
+            ));
         }
+        store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
         let audit = record(
             env,
             "config_entry",
@@ -375,6 +419,7 @@ impl Command for DiscardDraft {
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
+        let draft_seen = lock_reviewed_draft(tx, &ns, env, self.draft_version).await?;
         let head = store::head(tx, ns.id, env.id).await?;
         let published = main_entries(tx, &ns, env, head.as_ref()).await?;
         let rows = store::draft_rows(tx, ns.id, env.id).await?;
@@ -383,6 +428,7 @@ impl Command for DiscardDraft {
             return Ok(Applied::unchanged(()));
         }
         store::reset_draft(tx, ns.id, env.id, &published, &ctx.actor.name, ctx.now).await?;
+        store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
         let audit = record(
             env,
             "config_draft",
@@ -432,12 +478,14 @@ impl Command for CopyNamespace {
             ));
         }
         let source = main_entries(tx, &ns, &from, source_head.as_ref()).await?;
+        let draft_seen = lock_reviewed_draft(tx, &ns, env, self.draft_version).await?;
         let rows = store::draft_rows(tx, ns.id, env.id).await?;
         let draft = store::live_entries(&rows);
         if diff_entries(&draft, &source).is_empty() {
             return Ok(Applied::unchanged(()));
         }
         store::reset_draft(tx, ns.id, env.id, &source, &ctx.actor.name, ctx.now).await?;
+        store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
         let audit = record(
             env,
             "config_draft",
@@ -479,6 +527,7 @@ impl Command for PublishDraft {
     ) -> Result<Applied<ReleaseSummary>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
+        let draft_seen = lock_reviewed_draft(tx, &ns, env, self.draft_version).await?;
         let head = store::head(tx, ns.id, env.id).await?;
         check_main_version(head.as_ref(), self.main_version)?;
         no_gray_running(head.as_ref())?;
@@ -520,6 +569,7 @@ impl Command for PublishDraft {
             entries: draft.len(),
         };
         let summary = cut_release(tx, ctx, &ns, env, head.as_ref(), summary, &draft).await?;
+        store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
         let audit = record(
             env,
             "config_release",
@@ -567,6 +617,10 @@ impl Command for RollbackRelease {
     ) -> Result<Applied<ReleaseSummary>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
+        let draft_seen = match self.draft_version {
+            Some(reviewed) => lock_reviewed_draft(tx, &ns, env, reviewed).await?,
+            None => store::lock_draft(tx, ns.id, env.id).await?,
+        };
         let head = store::head(tx, ns.id, env.id).await?;
         check_main_version(head.as_ref(), self.main_version)?;
         no_gray_running(head.as_ref())?;
@@ -596,6 +650,12 @@ impl Command for RollbackRelease {
                 ),
             ));
         }
+        if pending > 0 && self.draft_version.is_none() {
+            return Err(AppError::field(
+                "draft_version",
+                "Name the draft version whose changes you confirmed dropping",
+            ));
+        }
         let version = old_head.latest_version + 1;
         let message = match self.message.trim() {
             "" => format!("Roll back to v{}", self.to_version),
@@ -613,6 +673,7 @@ impl Command for RollbackRelease {
         };
         let summary =
             cut_release(tx, ctx, &ns, env, head.as_ref(), summary, &target.entries).await?;
+        store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
         let audit = record(
             env,
             "config_release",

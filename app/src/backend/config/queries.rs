@@ -59,11 +59,15 @@ pub async fn draft(
     let env = readable(db, actor, environment).await?;
     let mut conn = db.reader().acquire().await?;
     let ns = store::namespace(&mut conn, namespace).await?;
+    // Read before the rows: a change landing in between makes this version stale (a publish
+    // naming it gets 409), never the other way round (rows older than the version they claim).
+    let draft_version = store::draft_version(&mut conn, ns.id, env.id).await?;
     let head = store::head(&mut conn, ns.id, env.id).await?;
     let rows = store::draft_rows(&mut conn, ns.id, env.id).await?;
     let main_entries = store::main_entries(&mut conn, ns.id, env.id, head.as_ref()).await?;
     let entries = store::live_entries(&rows);
     Ok(Draft {
+        draft_version,
         namespace: ns.key,
         description: ns.description,
         environment: env.key,

@@ -418,40 +418,150 @@ pub fn live_entries(rows: &[DraftRow]) -> Vec<Entry> {
         .collect()
 }
 
-/// Inserts or overwrites one draft row (the caller has checked its version).
+/// Writes one draft row as a compare-and-set: `expected` is the stored row's version (`None`: no
+/// row may exist yet); the row gets `expected + 1` (or 1). False when the row moved meanwhile.
 pub async fn put_draft_row(
     conn: &mut AnyConnection,
     (namespace_id, environment_id): (i64, i64),
     entry: &Entry,
     deleted: bool,
-    version: i64,
+    expected: Option<i64>,
     by: &str,
     now: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO config_draft_entries (namespace_id, environment_id, key, value_type, value, \
-         description, constraints, deleted, version, updated_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-         ON CONFLICT (namespace_id, environment_id, key) DO UPDATE SET \
-         value_type = excluded.value_type, value = excluded.value, \
-         description = excluded.description, constraints = excluded.constraints, \
-         deleted = excluded.deleted, version = excluded.version, \
-         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+) -> Result<bool, AppError> {
+    let constraints =
+        serde_json::to_string(&entry.constraints).map_err(|e| corrupt("constraints", e))?;
+    let done = match expected {
+        None => {
+            sqlx::query(
+                "INSERT INTO config_draft_entries (namespace_id, environment_id, key, value_type, value, \
+                 description, constraints, deleted, version, updated_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) ON CONFLICT DO NOTHING",
+            )
+            .bind(namespace_id)
+            .bind(environment_id)
+            .bind(&entry.key)
+            .bind(entry.value_type.as_str())
+            .bind(&entry.value)
+            .bind(&entry.description)
+            .bind(&constraints)
+            .bind(i64::from(deleted))
+            .bind(by)
+            .bind(now)
+            .execute(conn)
+            .await?
+        }
+        Some(version) => {
+            sqlx::query(
+                "UPDATE config_draft_entries SET value_type = $1, value = $2, description = $3, \
+                 constraints = $4, deleted = $5, version = version + 1, updated_by = $6, updated_at = $7 \
+                 WHERE namespace_id = $8 AND environment_id = $9 AND key = $10 AND version = $11",
+            )
+            .bind(entry.value_type.as_str())
+            .bind(&entry.value)
+            .bind(&entry.description)
+            .bind(&constraints)
+            .bind(i64::from(deleted))
+            .bind(by)
+            .bind(now)
+            .bind(namespace_id)
+            .bind(environment_id)
+            .bind(&entry.key)
+            .bind(version)
+            .execute(conn)
+            .await?
+        }
+    };
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes one draft row as a compare-and-set on its version; false when it moved meanwhile.
+pub async fn delete_draft_row(
+    conn: &mut AnyConnection,
+    (namespace_id, environment_id): (i64, i64),
+    key: &str,
+    expected: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "DELETE FROM config_draft_entries \
+         WHERE namespace_id = $1 AND environment_id = $2 AND key = $3 AND version = $4",
     )
     .bind(namespace_id)
     .bind(environment_id)
-    .bind(&entry.key)
-    .bind(entry.value_type.as_str())
-    .bind(&entry.value)
-    .bind(&entry.description)
-    .bind(serde_json::to_string(&entry.constraints).map_err(|e| corrupt("constraints", e))?)
-    .bind(i64::from(deleted))
-    .bind(version)
-    .bind(by)
-    .bind(now)
+    .bind(key)
+    .bind(expected)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
+}
+
+/// The version of the draft as a whole (0 for a draft never changed).
+pub async fn draft_version(
+    conn: &mut AnyConnection,
+    namespace_id: i64,
+    environment_id: i64,
+) -> Result<i64, AppError> {
+    let version: Option<i64> = sqlx::query_scalar(
+        "SELECT version FROM config_drafts WHERE namespace_id = $1 AND environment_id = $2",
+    )
+    .bind(namespace_id)
+    .bind(environment_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(version.unwrap_or(0))
+}
+
+/// Locks the draft (creating its version row at 0 the first time) and returns its version. Every
+/// command that changes a draft does this first: on PostgreSQL the row lock (on SQLite the write
+/// lock every command holds) makes concurrent changes to one draft run one after the other, each
+/// reading what the one before wrote, so rules over the whole draft (how many entries, keys that
+/// differ only by capitals) hold under concurrency.
+pub async fn lock_draft(
+    conn: &mut AnyConnection,
+    namespace_id: i64,
+    environment_id: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO config_drafts (namespace_id, environment_id, version) VALUES ($1, $2, 0) \
+         ON CONFLICT (namespace_id, environment_id) DO UPDATE SET version = config_drafts.version \
+         RETURNING version",
+    )
+    .bind(namespace_id)
+    .bind(environment_id)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Moves the draft's version from `seen` to `seen + 1` as a compare-and-set: a change to the
+/// draft makes every version a client reviewed before it stale.
+pub async fn bump_draft(
+    conn: &mut AnyConnection,
+    namespace_id: i64,
+    environment_id: i64,
+    seen: i64,
+) -> Result<i64, AppError> {
+    let done = sqlx::query(
+        "UPDATE config_drafts SET version = version + 1 \
+         WHERE namespace_id = $1 AND environment_id = $2 AND version = $3",
+    )
+    .bind(namespace_id)
+    .bind(environment_id)
+    .bind(seen)
+    .execute(conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(draft_moved());
+    }
+    Ok(seen + 1)
+}
+
+/// A draft row changed under a command that had read it (the callers hold the draft's row lock,
+/// so this is a bug or a writer that bypassed it, never silently ignored).
+fn draft_moved() -> AppError {
+    crate::backend::command::conflict(
+        "draft",
+        &serde_json::json!({"reason": "the draft changed during the operation"}),
+    )
 }
 
 /// Makes the draft hold exactly `entries`, keeping the versions and authors of rows that do not
@@ -469,42 +579,25 @@ pub async fn reset_draft(
         match entries.iter().find(|e| e.key == row.entry.key) {
             Some(e) if !row.deleted && e == &row.entry => {}
             Some(e) => {
-                put_draft_row(
-                    &mut *conn,
-                    (namespace_id, environment_id),
-                    e,
-                    false,
-                    row.version + 1,
-                    by,
-                    now,
-                )
-                .await?
+                let ids = (namespace_id, environment_id);
+                if !put_draft_row(&mut *conn, ids, e, false, Some(row.version), by, now).await? {
+                    return Err(draft_moved());
+                }
             }
             None => {
-                sqlx::query(
-                    "DELETE FROM config_draft_entries \
-                     WHERE namespace_id = $1 AND environment_id = $2 AND key = $3",
-                )
-                .bind(namespace_id)
-                .bind(environment_id)
-                .bind(&row.entry.key)
-                .execute(&mut *conn)
-                .await?;
+                let ids = (namespace_id, environment_id);
+                if !delete_draft_row(&mut *conn, ids, &row.entry.key, row.version).await? {
+                    return Err(draft_moved());
+                }
             }
         }
     }
     for e in entries {
         if !rows.iter().any(|r| r.entry.key == e.key) {
-            put_draft_row(
-                &mut *conn,
-                (namespace_id, environment_id),
-                e,
-                false,
-                1,
-                by,
-                now,
-            )
-            .await?;
+            let ids = (namespace_id, environment_id);
+            if !put_draft_row(&mut *conn, ids, e, false, None, by, now).await? {
+                return Err(draft_moved());
+            }
         }
     }
     Ok(())

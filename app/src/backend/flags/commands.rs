@@ -8,6 +8,7 @@ use crate::backend::command::{Applied, AuditRecord, Command, Context, conflict};
 use crate::backend::db::{Tx, flag as int_bool};
 use crate::backend::environments;
 use crate::domain::Environment;
+use crate::flags::reach::{Stored, definition_reach};
 use crate::flags::{
     CopyFlagSettings, Flag, FlagEnvironment, FlagKind, NewFlag, SaveFlagSettings, SetFlagArchived,
     SetFlagEnabled, UpdateFlag, Variant,
@@ -52,27 +53,40 @@ async fn load_flag(tx: &mut Tx, key: &str) -> Result<Flag, AppError> {
         .ok_or_else(|| AppError::not_found("Flag"))
 }
 
-/// The environments where the flag is on now (a definition change shows there at once).
-async fn live_in(tx: &mut Tx, flag: &Flag) -> Result<Vec<Environment>, AppError> {
-    let mut out = Vec::new();
-    for s in settings_of(tx, flag.id).await? {
-        if s.enabled
-            && let Some(env) = environments::find(tx, &s.environment).await?
-        {
-            out.push(env);
-        }
-    }
-    Ok(out)
-}
-
-/// Answers 403 unless the subject may change the flag's definition where it is live.
-async fn ensure_definition_write(
+/// Answers 403 unless the subject may change flags in every environment whose served result
+/// changes when the flag's definition goes from `before` to `after` (`None`: no such flag).
+pub(super) async fn ensure_definition_write(
     tx: &mut Tx,
     subject: &Subject,
-    flag: &Flag,
+    before: Option<&Flag>,
+    after: Option<&Flag>,
 ) -> Result<(), AppError> {
-    let live = live_in(tx, flag).await?;
-    let scopes: Vec<EnvScope<'_>> = live.iter().map(Environment::scope).collect();
+    let envs = environments::all(tx).await?;
+    let stored = match before {
+        Some(f) => settings_of(tx, f.id).await?,
+        None => Vec::new(),
+    };
+    let parsed: Vec<(String, Result<FlagEnvironment, String>)> = stored
+        .iter()
+        .map(|s| (s.environment.clone(), s.parse()))
+        .collect();
+    let pairs: Vec<(&str, Stored<'_>)> = envs
+        .iter()
+        .map(|e| {
+            let s = match parsed.iter().find(|(k, _)| *k == e.key) {
+                None => Stored::Absent,
+                Some((_, Ok(s))) => Stored::Settings(s),
+                Some((_, Err(_))) => Stored::Unreadable,
+            };
+            (e.key.as_str(), s)
+        })
+        .collect();
+    let reach = definition_reach(before, after, &pairs);
+    let scopes: Vec<EnvScope<'_>> = envs
+        .iter()
+        .filter(|e| reach.contains(&e.key.as_str()))
+        .map(Environment::scope)
+        .collect();
     if may(
         subject,
         Action::Write,
@@ -127,9 +141,25 @@ impl Command for NewFlag {
         } else {
             self.variants
         };
+        // A new flag is served (off) in every environment at once.
+        let probe = Flag {
+            id: 0,
+            key: self.key.clone(),
+            name: self.name.clone(),
+            description: String::new(),
+            tags: Vec::new(),
+            owner: String::new(),
+            kind: self.kind,
+            variants: variants.clone(),
+            archived: false,
+            version: 0,
+            created_at: 0,
+            updated_at: 0,
+        };
+        ensure_definition_write(tx, &ctx.actor.subject, None, Some(&probe)).await?;
         let row = sqlx::query(&format!(
             "INSERT INTO flags (key, name, description, tags, owner, kind, variants, archived, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 1, $8, $8) RETURNING {}",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 1, $8, $8) ON CONFLICT DO NOTHING RETURNING {}",
             store::FLAG_COLUMNS
         ))
         .bind(&self.key)
@@ -140,8 +170,9 @@ impl Command for NewFlag {
         .bind(self.kind.as_str())
         .bind(serde_json::to_string(&variants).unwrap_or_default())
         .bind(ctx.now)
-        .fetch_one(&mut **tx)
-        .await?;
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| AppError::field("key", "A flag with this key exists"))?;
         let flag = store::flag_from_row(&row)?;
         let audit = record(
             &flag,
@@ -175,7 +206,6 @@ impl Command for UpdateFlag {
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<Flag>, AppError> {
         let before = load_flag(tx, &self.key).await?;
-        ensure_definition_write(tx, &ctx.actor.subject, &before).await?;
         if before.version != self.version {
             return Err(conflict(ENTITY, &before));
         }
@@ -222,6 +252,7 @@ impl Command for UpdateFlag {
         if definition_snapshot(&after_probe) == definition_snapshot(&before) {
             return Ok(Applied::unchanged(before));
         }
+        ensure_definition_write(tx, &ctx.actor.subject, Some(&before), Some(&after_probe)).await?;
         bump_flag(tx, &before, self.version, ctx.now).await?;
         sqlx::query("UPDATE flags SET name = $1, description = $2, tags = $3, owner = $4, variants = $5 WHERE id = $6")
             .bind(&after_probe.name)
@@ -265,13 +296,17 @@ impl Command for SetFlagArchived {
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<Flag>, AppError> {
         let before = load_flag(tx, &self.key).await?;
-        ensure_definition_write(tx, &ctx.actor.subject, &before).await?;
         if before.version != self.version {
             return Err(conflict(ENTITY, &before));
         }
         if before.archived == self.archived {
             return Ok(Applied::unchanged(before));
         }
+        let after_probe = Flag {
+            archived: self.archived,
+            ..before.clone()
+        };
+        ensure_definition_write(tx, &ctx.actor.subject, Some(&before), Some(&after_probe)).await?;
         bump_flag(tx, &before, self.version, ctx.now).await?;
         sqlx::query("UPDATE flags SET archived = $1 WHERE id = $2")
             .bind(int_bool(self.archived))

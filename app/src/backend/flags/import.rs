@@ -4,7 +4,7 @@
 use super::store::{SEGMENT_COLUMNS, find_flag, segment_from_row, settings_of};
 use crate::AppError;
 use crate::backend::changes::Topic;
-use crate::backend::command::{Applied, AuditRecord, Command, Context};
+use crate::backend::command::{Applied, AuditRecord, Command, Context, conflict};
 use crate::backend::db::{Tx, flag as int_bool};
 use crate::domain::Environment;
 use crate::flags::unleash::{ImportedFlag, plan};
@@ -44,11 +44,14 @@ fn first_problem(e: &FieldErrors) -> String {
         .unwrap_or_default()
 }
 
+/// Creates the segment or replaces its constraints, authorized like any segment change against
+/// the environments whose served result that changes.
 async fn upsert_segment(
     tx: &mut Tx,
+    ctx: &Context<'_>,
     s: &Segment,
-    now: i64,
 ) -> Result<Option<AuditRecord>, AppError> {
+    let now = ctx.now;
     let existing = sqlx::query(&format!(
         "SELECT {SEGMENT_COLUMNS} FROM segments WHERE key = $1"
     ))
@@ -59,15 +62,28 @@ async fn upsert_segment(
     .map(segment_from_row)
     .transpose()?;
     let constraints = serde_json::to_string(&s.constraints).unwrap_or_default();
+    if existing
+        .as_ref()
+        .is_some_and(|e| e.constraints == s.constraints)
+    {
+        return Ok(None);
+    }
+    super::segments::ensure_write(tx, &ctx.actor.subject, &s.key, existing.as_ref(), Some(s))
+        .await?;
     match existing {
-        Some(e) if e.constraints == s.constraints => Ok(None),
         Some(e) => {
-            sqlx::query("UPDATE segments SET constraints = $1, version = version + 1, updated_at = $2 WHERE id = $3")
-                .bind(&constraints)
-                .bind(now)
-                .bind(e.id)
-                .execute(&mut **tx)
-                .await?;
+            let done = sqlx::query(
+                "UPDATE segments SET constraints = $1, version = version + 1, updated_at = $2 WHERE id = $3 AND version = $4",
+            )
+            .bind(&constraints)
+            .bind(now)
+            .bind(e.id)
+            .bind(e.version)
+            .execute(&mut **tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(conflict("segment", &e));
+            }
             Ok(Some(record(
                 "segment",
                 &s.key,
@@ -78,8 +94,9 @@ async fn upsert_segment(
             )))
         }
         None => {
-            sqlx::query(
-                "INSERT INTO segments (key, name, description, constraints, version, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)",
+            let done = sqlx::query(
+                "INSERT INTO segments (key, name, description, constraints, version, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 1, $5, $5) ON CONFLICT DO NOTHING",
             )
             .bind(&s.key)
             .bind(&s.name)
@@ -88,6 +105,9 @@ async fn upsert_segment(
             .bind(now)
             .execute(&mut **tx)
             .await?;
+            if done.rows_affected() != 1 {
+                return Err(conflict("segment", &json!({"key": s.key})));
+            }
             Ok(Some(record(
                 "segment",
                 &s.key,
@@ -143,7 +163,7 @@ impl Command for ImportUnleash {
         };
         let mut audit = Vec::new();
         for s in &plan.segments {
-            if let Some(r) = upsert_segment(tx, s, ctx.now).await? {
+            if let Some(r) = upsert_segment(tx, ctx, s).await? {
                 report.segments.push(s.key.clone());
                 audit.push(r);
             }
@@ -206,9 +226,26 @@ async fn import_flag(
             (existing.id, false)
         }
         None => {
-            let id: i64 = sqlx::query_scalar(
+            // A new flag is served (off) in every environment at once.
+            let probe = crate::flags::Flag {
+                id: 0,
+                key: f.key.clone(),
+                name: f.name.clone(),
+                description: f.description.clone(),
+                tags: f.tags.clone(),
+                owner: String::new(),
+                kind: f.kind,
+                variants: f.variants.clone(),
+                archived: false,
+                version: 0,
+                created_at: 0,
+                updated_at: 0,
+            };
+            super::commands::ensure_definition_write(tx, &ctx.actor.subject, None, Some(&probe))
+                .await?;
+            let id: i64 = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO flags (key, name, description, tags, owner, kind, variants, archived, version, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, '', $5, $6, 0, 1, $7, $7) RETURNING id",
+                 VALUES ($1, $2, $3, $4, '', $5, $6, 0, 1, $7, $7) ON CONFLICT DO NOTHING RETURNING id",
             )
             .bind(&f.key)
             .bind(&f.name)
@@ -217,19 +254,20 @@ async fn import_flag(
             .bind(f.kind.as_str())
             .bind(serde_json::to_string(&f.variants).unwrap_or_default())
             .bind(ctx.now)
-            .fetch_one(&mut **tx)
-            .await?;
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| conflict("flag", &json!({"key": f.key})))?;
             (id, true)
         }
     };
-    let exists = settings_of(tx, flag_id)
+    let existing = settings_of(tx, flag_id)
         .await?
         .into_iter()
-        .any(|x| x.environment == env.key);
-    if exists {
-        sqlx::query(
+        .find(|x| x.environment == env.key);
+    if let Some(existing) = existing {
+        let done = sqlx::query(
             "UPDATE flag_settings SET enabled = $1, off_variant = $2, default_variant = $3, rules = $4, version = version + 1, \
-             updated_at = $5 WHERE flag_id = $6 AND environment_id = $7",
+             updated_at = $5 WHERE flag_id = $6 AND environment_id = $7 AND version = $8",
         )
         .bind(int_bool(s.enabled))
         .bind(&s.off_variant)
@@ -238,12 +276,19 @@ async fn import_flag(
         .bind(ctx.now)
         .bind(flag_id)
         .bind(env.id)
+        .bind(existing.version)
         .execute(&mut **tx)
         .await?;
+        if done.rows_affected() != 1 {
+            return Err(conflict(
+                "flag settings",
+                &json!({"flag": f.key, "environment": env.key}),
+            ));
+        }
     } else {
-        sqlx::query(
+        let done = sqlx::query(
             "INSERT INTO flag_settings (flag_id, environment_id, enabled, off_variant, default_variant, rules, version, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT DO NOTHING",
         )
         .bind(flag_id)
         .bind(env.id)
@@ -254,6 +299,12 @@ async fn import_flag(
         .bind(ctx.now)
         .execute(&mut **tx)
         .await?;
+        if done.rows_affected() != 1 {
+            return Err(conflict(
+                "flag settings",
+                &json!({"flag": f.key, "environment": env.key}),
+            ));
+        }
     }
     let after = json!({"source": imported.source, "enabled": s.enabled, "rules": s.rules, "variants": f.variants});
     Ok(Ok((

@@ -1,14 +1,15 @@
 //! Segments: named constraint sets that flag rules reuse. They are shared by every environment,
 //! so changing one needs write access to flags wherever a rule uses it.
 
-use super::store::{self, SEGMENT_COLUMNS, segment_from_row};
+use super::store::{self, SEGMENT_COLUMNS, SETTINGS_SELECT, segment_from_row, settings_from_row};
 use crate::AppError;
 use crate::backend::changes::Topic;
 use crate::backend::command::{Applied, AuditRecord, Command, Context, conflict};
 use crate::backend::db::Tx;
 use crate::backend::environments;
 use crate::domain::Environment;
-use crate::flags::{DeleteSegment, NewSegment, Rule, Segment, UpdateSegment};
+use crate::flags::reach::{SegmentUse, segment_reach};
+use crate::flags::{DeleteSegment, FlagEnvironment, NewSegment, Segment, UpdateSegment};
 use crate::permissions::{Action, EnvScope, Resource, Subject, may};
 use crate::validation::{FieldErrors, Validate};
 use serde_json::json;
@@ -45,43 +46,79 @@ async fn find(tx: &mut Tx, key: &str) -> Result<Option<Segment>, AppError> {
     row.as_ref().map(segment_from_row).transpose()
 }
 
-/// (flag key, environment) pairs whose rules use the segment.
-pub async fn usage(tx: &mut Tx, key: &str) -> Result<Vec<(String, Environment)>, AppError> {
+/// One flag's settings in one environment whose rules name a segment.
+pub struct Usage {
+    pub flag: String,
+    pub flag_archived: bool,
+    pub environment: Environment,
+    pub settings: FlagEnvironment,
+}
+
+/// Every flag setting whose rules name the segment, wherever and however the flag is switched.
+pub async fn usage(tx: &mut Tx, key: &str) -> Result<Vec<Usage>, AppError> {
     let quoted = format!("%{}%", serde_json::to_string(key).unwrap_or_default());
-    let rows = sqlx::query(
-        "SELECT f.key AS flag, e.key AS environment, s.rules FROM flag_settings s \
-         JOIN flags f ON f.id = s.flag_id JOIN environments e ON e.id = s.environment_id WHERE s.rules LIKE $1",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT f.key AS flag, f.archived AS flag_archived, x.* FROM ({SETTINGS_SELECT}) x \
+         JOIN flags f ON f.id = x.flag_id WHERE x.rules LIKE $1"
+    ))
     .bind(quoted)
     .fetch_all(&mut **tx)
     .await?;
     let mut out = Vec::new();
     for row in rows {
-        let rules: Vec<Rule> =
-            serde_json::from_str(&row.try_get::<String, _>("rules")?).unwrap_or_default();
-        if rules.iter().any(|r| r.segments.iter().any(|s| s == key)) {
-            let env: String = row.try_get("environment")?;
-            if let Some(env) = environments::find(tx, &env).await? {
-                out.push((row.try_get("flag")?, env));
-            }
+        let Ok(settings) = settings_from_row(&row)?.parse() else {
+            continue;
+        };
+        if settings
+            .rules
+            .iter()
+            .any(|r| r.segments.iter().any(|s| s == key))
+            && let Some(environment) = environments::find(tx, &settings.environment).await?
+        {
+            out.push(Usage {
+                flag: row.try_get("flag")?,
+                flag_archived: row.try_get::<i64, _>("flag_archived")? != 0,
+                environment,
+                settings,
+            });
         }
     }
     Ok(out)
 }
 
-async fn ensure_write(
+/// Answers 403 unless the subject may change flags in every environment whose served result
+/// changes when the segment goes from `before` to `after` (`None`: no such segment).
+pub(super) async fn ensure_write(
     tx: &mut Tx,
     subject: &Subject,
     key: &str,
-) -> Result<Vec<(String, Environment)>, AppError> {
+    before: Option<&Segment>,
+    after: Option<&Segment>,
+) -> Result<(), AppError> {
     let used = usage(tx, key).await?;
-    let scopes: Vec<EnvScope<'_>> = used.iter().map(|(_, e)| e.scope()).collect();
+    let uses: Vec<SegmentUse<'_>> = used
+        .iter()
+        .map(|u| SegmentUse {
+            environment: &u.environment.key,
+            flag_archived: u.flag_archived,
+            settings: &u.settings,
+        })
+        .collect();
+    let reach = segment_reach(before, after, key, &uses);
+    let mut scopes: Vec<EnvScope<'_>> = Vec::new();
+    for u in &used {
+        if reach.contains(&u.environment.key.as_str())
+            && !scopes.iter().any(|s| s.key == u.environment.key)
+        {
+            scopes.push(u.environment.scope());
+        }
+    }
     if may(
         subject,
         Action::Write,
         Resource::Segment { used_in: &scopes },
     ) {
-        Ok(used)
+        Ok(())
     } else {
         Err(AppError::Forbidden)
     }
@@ -112,15 +149,16 @@ impl Command for NewSegment {
         }
         let row = sqlx::query(&format!(
             "INSERT INTO segments (key, name, description, constraints, version, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING {SEGMENT_COLUMNS}"
+             VALUES ($1, $2, $3, $4, 1, $5, $5) ON CONFLICT DO NOTHING RETURNING {SEGMENT_COLUMNS}"
         ))
         .bind(&self.key)
         .bind(self.name.trim())
         .bind(&self.description)
         .bind(serde_json::to_string(&self.constraints).unwrap_or_default())
         .bind(ctx.now)
-        .fetch_one(&mut **tx)
-        .await?;
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| AppError::field("key", "A segment with this key exists"))?;
         let segment = segment_from_row(&row)?;
         let audit = record(&segment, "create", None, Some(&segment));
         Ok(Applied::one(segment, audit))
@@ -146,7 +184,6 @@ impl Command for UpdateSegment {
         let before = find(tx, &self.key)
             .await?
             .ok_or_else(|| AppError::not_found("Segment"))?;
-        ensure_write(tx, &ctx.actor.subject, &self.key).await?;
         if before.version != self.version {
             return Err(conflict(ENTITY, &before));
         }
@@ -156,6 +193,18 @@ impl Command for UpdateSegment {
         {
             return Ok(Applied::unchanged(before));
         }
+        let probe = Segment {
+            constraints: self.constraints.clone(),
+            ..before.clone()
+        };
+        ensure_write(
+            tx,
+            &ctx.actor.subject,
+            &self.key,
+            Some(&before),
+            Some(&probe),
+        )
+        .await?;
         let row = sqlx::query(&format!(
             "UPDATE segments SET name = $1, description = $2, constraints = $3, version = version + 1, updated_at = $4 \
              WHERE id = $5 AND version = $6 RETURNING {SEGMENT_COLUMNS}"
@@ -200,7 +249,7 @@ impl Command for DeleteSegment {
         if !used.is_empty() {
             let list: Vec<String> = used
                 .iter()
-                .map(|(f, e)| format!("{f} ({})", e.key))
+                .map(|u| format!("{} ({})", u.flag, u.environment.key))
                 .collect();
             return Err(AppError::field(
                 "key",

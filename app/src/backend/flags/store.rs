@@ -82,25 +82,7 @@ pub fn settings_from_row(row: &AnyRow) -> Result<StoredSettings, AppError> {
 }
 
 /// What a flag serves in an environment it was never configured in: off, no rules.
-pub fn default_settings(flag: &Flag, environment: &str) -> FlagEnvironment {
-    let off = if flag.kind == FlagKind::Boolean {
-        "off".to_string()
-    } else {
-        flag.variants
-            .first()
-            .map(|v| v.key.clone())
-            .unwrap_or_default()
-    };
-    FlagEnvironment {
-        environment: environment.to_string(),
-        enabled: false,
-        off_variant: off.clone(),
-        default_variant: off,
-        rules: Vec::new(),
-        version: 0,
-        updated_at: 0,
-    }
-}
+pub use crate::flags::reach::default_settings;
 
 pub async fn find_flag(tx: &mut Tx, key: &str) -> Result<Option<Flag>, AppError> {
     let row = sqlx::query(&format!("SELECT {FLAG_COLUMNS} FROM flags WHERE key = $1"))

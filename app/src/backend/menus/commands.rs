@@ -75,6 +75,24 @@ fn check_main_version(head: Option<Head>, expected: i64) -> Result<(), AppError>
     Ok(())
 }
 
+/// Answers 409 unless the draft is still at the version the user reviewed, and holds it so.
+async fn claim_reviewed_draft(
+    tx: &mut Tx,
+    menu: &MenuRow,
+    env: &Environment,
+    reviewed: i64,
+) -> Result<(), AppError> {
+    if !store::claim_draft(tx, (menu.id, env.id), reviewed).await? {
+        let row = store::draft(tx, menu.id, env.id).await?;
+        return Err(conflict(
+            "draft",
+            &json!({"version": row.as_ref().map_or(0, |r| r.version),
+                    "updated_by": row.as_ref().map(|r| r.updated_by.clone())}),
+        ));
+    }
+    Ok(())
+}
+
 /// Makes the draft hold `items` whatever version it is at (publish and rollback settle it).
 async fn settle_draft(
     tx: &mut Tx,
@@ -253,6 +271,7 @@ impl Command for DiscardMenuDraft {
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
         let env = ctx.env()?;
         let menu = store::menu(tx, &self.menu).await?;
+        claim_reviewed_draft(tx, &menu, env, self.draft_version).await?;
         let head = store::head(tx, menu.id, env.id).await?;
         let (draft, _) = current_draft(tx, &menu, env, head).await?;
         let main = store::main_menu(tx, menu.id, env.id, head).await?;
@@ -298,6 +317,7 @@ impl Command for PublishMenu {
     ) -> Result<Applied<ReleaseSummary>, AppError> {
         let env = ctx.env()?;
         let menu = store::menu(tx, &self.menu).await?;
+        claim_reviewed_draft(tx, &menu, env, self.draft_version).await?;
         let head = store::head(tx, menu.id, env.id).await?;
         check_main_version(head, self.main_version)?;
         let main = store::main_menu(tx, menu.id, env.id, head).await?;
@@ -368,6 +388,9 @@ impl Command for RollbackMenu {
     ) -> Result<Applied<ReleaseSummary>, AppError> {
         let env = ctx.env()?;
         let menu = store::menu(tx, &self.menu).await?;
+        if let Some(reviewed) = self.draft_version {
+            claim_reviewed_draft(tx, &menu, env, reviewed).await?;
+        }
         let head = store::head(tx, menu.id, env.id).await?;
         check_main_version(head, self.main_version)?;
         let Some(old) = head else {
@@ -396,6 +419,12 @@ impl Command for RollbackMenu {
                 format!(
                     "The draft has {pending} unpublished change(s); confirm they are dropped, or publish them first"
                 ),
+            ));
+        }
+        if pending > 0 && self.draft_version.is_none() {
+            return Err(AppError::field(
+                "draft_version",
+                "Name the draft version whose changes you confirmed dropping",
             ));
         }
         let message = match self.message.trim() {

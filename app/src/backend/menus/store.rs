@@ -366,6 +366,37 @@ pub async fn write_draft(
     Ok(done.rows_affected() == 1)
 }
 
+/// Locks the draft if it is still at `expected` (0: never saved, so no row), the version whose
+/// tree the user reviewed: a compare-and-set that changes nothing but, on PostgreSQL, waits for
+/// and then re-reads a concurrent save. False when the draft moved.
+pub async fn claim_draft(
+    conn: &mut AnyConnection,
+    (menu_id, environment_id): (i64, i64),
+    expected: i64,
+) -> Result<bool, AppError> {
+    if expected == 0 {
+        let exists: Option<i64> = sqlx::query_scalar(
+            "SELECT version FROM menu_drafts WHERE menu_id = $1 AND environment_id = $2",
+        )
+        .bind(menu_id)
+        .bind(environment_id)
+        .fetch_optional(conn)
+        .await?;
+        // A first save racing this one is caught by the insert's own compare-and-set.
+        return Ok(exists.is_none());
+    }
+    let done = sqlx::query(
+        "UPDATE menu_drafts SET version = version \
+         WHERE menu_id = $1 AND environment_id = $2 AND version = $3",
+    )
+    .bind(menu_id)
+    .bind(environment_id)
+    .bind(expected)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The keys of the flags items may depend on (archived flags excluded).
 pub async fn flag_keys(conn: &mut AnyConnection) -> Result<BTreeSet<String>, AppError> {
     sqlx::query("SELECT key FROM flags WHERE archived = 0")

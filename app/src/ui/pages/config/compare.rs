@@ -14,6 +14,8 @@ use leptos::prelude::*;
 pub fn CompareSection(
     environment: String,
     namespace: String,
+    /// The draft version on screen: a copy replaces exactly that draft or is refused.
+    draft_version: i64,
     can_write: bool,
     done: Callback<String>,
 ) -> impl IntoView {
@@ -82,7 +84,7 @@ pub fn CompareSection(
                                                 question=format!("Replace this draft with what {from} serves?")
                                                 on_confirm=move |_| {
                                                     error.set(None);
-                                                    copy.dispatch(CopyDraft { input: CopyNamespace { namespace: namespace.clone(), from: from.clone(), environment: environment.clone() } });
+                                                    copy.dispatch(CopyDraft { input: CopyNamespace { namespace: namespace.clone(), from: from.clone(), environment: environment.clone(), draft_version } });
                                                 }
                                             />
                                         })}

@@ -35,6 +35,8 @@ pub fn HistorySection(
     environment: String,
     namespace: String,
     main_version: i64,
+    /// The draft on screen: a rollback drops exactly its pending changes or is refused.
+    draft_version: i64,
     /// Unpublished changes a rollback would drop.
     pending: usize,
     can_publish: bool,
@@ -66,6 +68,7 @@ pub fn HistorySection(
                 message: String::new(),
                 main_version,
                 discard_draft: true,
+                draft_version: Some(draft_version),
             },
         });
     });

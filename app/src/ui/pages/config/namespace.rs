@@ -71,6 +71,7 @@ fn DraftView(draft: Draft, tick: Signal<u32>, changed: Callback<String>) -> impl
         changed.run(m);
     });
     let (env, ns) = (draft.environment.clone(), draft.namespace.clone());
+    let draft_version = draft.draft_version;
     let dialog_draft = draft.clone();
     view! {
         <div class="flex flex-wrap items-start justify-between gap-3">
@@ -91,7 +92,7 @@ fn DraftView(draft: Draft, tick: Signal<u32>, changed: Callback<String>) -> impl
                         <ConfirmButton
                             label="Discard draft"
                             question="Put the draft back to the live release?"
-                            on_confirm=move |_| { discard.dispatch(ResetDraft { input: DiscardDraft { namespace: ns.clone(), environment: env.clone() } }); }
+                            on_confirm=move |_| { discard.dispatch(ResetDraft { input: DiscardDraft { namespace: ns.clone(), environment: env.clone(), draft_version } }); }
                         />
                     }
                 })}
@@ -118,11 +119,12 @@ fn DraftView(draft: Draft, tick: Signal<u32>, changed: Callback<String>) -> impl
             environment=env.clone()
             namespace=ns.clone()
             main_version=draft.main_version
+            draft_version=draft.draft_version
             pending
             can_publish
             tick
             done=changed
         />
-        <CompareSection environment=env namespace=ns can_write done=changed />
+        <CompareSection environment=env namespace=ns draft_version=draft.draft_version can_write done=changed />
     }
 }

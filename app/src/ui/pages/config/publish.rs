@@ -18,10 +18,11 @@ pub fn PublishDialog(draft: Draft, done: Callback<String>, cancel: Callback<()>)
     let selector = RwSignal::new(String::new());
     let percent = RwSignal::new("10".to_string());
     let submitted = RwSignal::new(false);
-    let (env, ns, main_version) = (
+    let (env, ns, main_version, draft_version) = (
         draft.environment.clone(),
         draft.namespace.clone(),
         draft.main_version,
+        draft.draft_version,
     );
     let input = Memo::new(move |_| {
         let mut errors = FieldErrors::new();
@@ -49,6 +50,7 @@ pub fn PublishDialog(draft: Draft, done: Callback<String>, cancel: Callback<()>)
             environment: env.clone(),
             message: message.get(),
             main_version,
+            draft_version,
             gray: target,
         };
         if let Err(e) = input.validate() {

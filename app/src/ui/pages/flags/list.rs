@@ -63,6 +63,8 @@ fn href(q: &FlagQuery) -> String {
 #[component]
 pub fn FlagsPage() -> impl IntoView {
     let may = use_may();
+    // A new flag is served (off) in every environment, including ones this page does not list;
+    // the server checks them all and answers 403 where the user may not write flags.
     let can_create = may(
         Action::Write,
         permissions::Resource::FlagDefinition { live_in: &[] },

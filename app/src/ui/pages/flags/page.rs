@@ -78,19 +78,16 @@ fn FlagView(
     let may = use_may();
     let current = use_current_env();
     let flag = detail.flag.clone();
-    let live: Vec<EnvScope<'_>> = envs
-        .iter()
-        .filter(|e| {
-            detail
-                .environments
-                .iter()
-                .any(|s| s.environment == e.key && s.enabled)
-        })
-        .map(|e| e.scope())
-        .collect();
+    // Archiving and restoring change what every environment serves; a definition edit reaches
+    // only the environments that can serve the variants it changes, which the server works out.
+    let every: Vec<EnvScope<'_>> = envs.iter().map(|e| e.scope()).collect();
     let can_define = may(
         Action::Write,
-        permissions::Resource::FlagDefinition { live_in: &live },
+        permissions::Resource::FlagDefinition { live_in: &[] },
+    );
+    let can_archive = may(
+        Action::Write,
+        permissions::Resource::FlagDefinition { live_in: &every },
     );
     let visible: Vec<_> = envs
         .iter()
@@ -150,7 +147,7 @@ fn FlagView(
                     </div>
                     {(!flag.description.is_empty()).then(|| view! { <p class=MUTED>{flag.description.clone()}</p> })}
                 </div>
-                {can_define.then(|| view! {
+                {can_archive.then(|| view! {
                     <ConfirmButton
                         label=if archived { "Restore" } else { "Archive" }
                         class=if archived { BTN_SECONDARY } else { BTN_DANGER }

@@ -328,7 +328,7 @@ fn EditorView(draft: MenuDraft, tick: Signal<u32>, changed: Callback<String>) ->
                             label="Discard draft"
                             question="Put the saved draft back to the live release?"
                             disabled=Signal::derive(move || pending.with(|p| p.is_empty()))
-                            on_confirm=move |_| { discard.dispatch(ResetMenuDraft { input: DiscardMenuDraft { menu: key.clone(), environment: env.clone() } }); }
+                            on_confirm=move |_| { discard.dispatch(ResetMenuDraft { input: DiscardMenuDraft { menu: key.clone(), environment: env.clone(), draft_version: editor.version.get_untracked() } }); }
                         />
                     }
                 })}
@@ -354,6 +354,7 @@ fn EditorView(draft: MenuDraft, tick: Signal<u32>, changed: Callback<String>) ->
                     environment=env
                     menu=key
                     main_version
+                    draft_version=editor.version.get_untracked()
                     diff=pending.get_untracked()
                     done=published
                     cancel=Callback::new(move |_| publishing.set(false))
@@ -394,6 +395,7 @@ fn EditorView(draft: MenuDraft, tick: Signal<u32>, changed: Callback<String>) ->
             environment=env.clone()
             menu=key.clone()
             main_version
+            draft_version=Signal::derive(move || editor.version.get())
             pending=Signal::derive(move || pending.with(|p| p.change_count()))
             can_publish
             tick

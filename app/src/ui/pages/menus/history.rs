@@ -35,6 +35,8 @@ pub fn MenuHistory(
     environment: String,
     menu: String,
     main_version: i64,
+    /// The saved draft's version: a rollback drops exactly its pending changes or is refused.
+    draft_version: Signal<i64>,
     /// Unpublished changes a rollback would drop.
     pending: Signal<usize>,
     can_publish: bool,
@@ -65,6 +67,7 @@ pub fn MenuHistory(
                 message: String::new(),
                 main_version,
                 discard_draft: true,
+                draft_version: Some(draft_version.get_untracked()),
             },
         });
     });

@@ -14,6 +14,8 @@ pub fn PublishDialog(
     environment: String,
     menu: String,
     main_version: i64,
+    /// The saved draft version whose diff this dialog shows.
+    draft_version: i64,
     diff: MenuDiff,
     done: Callback<String>,
     cancel: Callback<()>,
@@ -25,6 +27,7 @@ pub fn PublishDialog(
         environment: environment.clone(),
         message: message.get(),
         main_version,
+        draft_version,
     });
     let message_error = Signal::derive(move || {
         submitted
