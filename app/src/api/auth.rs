@@ -11,7 +11,14 @@ pub async fn login(credentials: Credentials) -> Result<SessionInfo, AppError> {
     respond(async {
         let state = state()?;
         let parts = parts()?;
-        let (token, user) = login::sign_in(&state.db, &state.settings, credentials, &parts).await?;
+        let (token, user) = login::sign_in(
+            &state.db,
+            &state.settings,
+            &state.passwords,
+            credentials,
+            &parts,
+        )
+        .await?;
         let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
         set_header(
             http::header::SET_COOKIE,

@@ -52,7 +52,7 @@ async fn sign_in_sets_a_strict_http_only_session_cookie(backend: Backend) {
 
 async fn secure_cookies_behind_https(backend: Backend) {
     let settings = Settings {
-        trust_proxy_headers: true,
+        trusted_proxies: app::backend::proxies::TrustedProxies::Hops(1),
         ..Settings::default()
     };
     let server = TestServer::start_with(backend, settings).await;
