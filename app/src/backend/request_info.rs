@@ -54,19 +54,32 @@ pub fn user_agent(parts: &Parts) -> Option<String> {
         .map(|s| s.chars().take(300).collect())
 }
 
+/// Did the request reach us over https? Known from the request line, from a trusted proxy's
+/// `X-Forwarded-Proto`, or from the `Origin` a browser sends with every sign-in (its page's own
+/// scheme; a false claim can only make the cookie stricter).
+pub fn is_https(parts: &Parts, settings: &Settings) -> bool {
+    let header_is_https = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.trim().to_ascii_lowercase().starts_with("https"))
+    };
+    parts.uri.scheme_str() == Some("https")
+        || (from_trusted_proxy(parts, settings) && header_is_https("x-forwarded-proto"))
+        || parts
+            .headers
+            .get(http::header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|o| o.to_ascii_lowercase().starts_with("https://"))
+}
+
+/// Whether the session cookie is marked `Secure` (and so named with the `__Host-` prefix).
 pub fn secure_cookies(parts: &Parts, settings: &Settings) -> bool {
     match settings.cookie_secure {
         CookieSecure::Always => true,
         CookieSecure::Never => false,
-        CookieSecure::Auto => {
-            parts.uri.scheme_str() == Some("https")
-                || (from_trusted_proxy(parts, settings)
-                    && parts
-                        .headers
-                        .get("x-forwarded-proto")
-                        .and_then(|v| v.to_str().ok())
-                        .is_some_and(|p| p.eq_ignore_ascii_case("https")))
-        }
+        CookieSecure::Auto => is_https(parts, settings),
     }
 }
 
