@@ -289,7 +289,46 @@ async fn pages_redirect_to_sign_in_and_back(backend: Backend) {
     server.stop().await;
 }
 
+async fn signed_in_visitors_of_the_sign_in_page_go_to_a_safe_next(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let no_follow = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cookie = {
+        let res = reqwest::Client::new()
+            .post(server.url("/rpc/login"))
+            .json(&json!({"credentials": {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}}))
+            .send()
+            .await
+            .unwrap();
+        let c = res.headers()["set-cookie"].to_str().unwrap();
+        c.split(';').next().unwrap().to_string()
+    };
+    // (next as sent in the address, where the server's 302 must point), by hand.
+    let cases = [
+        ("/users", "/users"),
+        ("/%09/evil.example", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("/%5Cevil.example", "/"),
+        ("https://evil.example/", "/"),
+    ];
+    for (next, expected) in cases {
+        let res = no_follow
+            .get(server.url(&format!("/login?next={next}")))
+            .header("Accept", "text/html")
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FOUND, "{next}");
+        assert_eq!(res.headers()["location"], expected, "{next}");
+    }
+    server.stop().await;
+}
+
 on_both_backends!(
+    signed_in_visitors_of_the_sign_in_page_go_to_a_safe_next,
     sign_in_sets_a_strict_http_only_session_cookie,
     wrong_password_and_unknown_email_are_refused_alike,
     failed_sign_ins_are_throttled_per_account,
