@@ -79,23 +79,18 @@ pub async fn sign_in(
             max: settings.login_max_failures_per_ip,
         });
     }
+    // A place among the password checks first: when they are all taken, the attempt is
+    // refused before it costs a database write (and it does not count as a failure).
+    let admission = gate.admit()?;
     let reservation = reserve(db, &limits, now, settings.login_window.as_millis() as i64).await?;
 
     let account = users::credentials(db, &email).await?;
-    let checked = gate
+    let ok = admission
         .verify(
             credentials.password,
             account.as_ref().map(|(_, h, _)| h.clone()),
         )
-        .await;
-    let ok = match checked {
-        Ok(ok) => ok,
-        Err(busy) => {
-            // Nothing was checked, so the attempt does not count.
-            reservation.release(db).await?;
-            return Err(busy);
-        }
-    };
+        .await?;
     let Some((user_id, _, disabled)) = account.filter(|_| ok) else {
         // The reservation stays: it is the record of this failure.
         tracing::info!(%email, ip = ?ip, "failed sign-in");
@@ -217,7 +212,7 @@ fn lock_key(limit: &Limit<'_>) -> i64 {
 }
 
 impl Reservation {
-    /// Gives the attempt back (its password was right, or never checked).
+    /// Gives the attempt back (its password was right).
     async fn release(self, db: &Db) -> Result<(), AppError> {
         for id in self.ids {
             sqlx::query("DELETE FROM login_failures WHERE id = $1")

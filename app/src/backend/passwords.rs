@@ -3,11 +3,12 @@
 
 use super::settings::Settings;
 use crate::AppError;
+use argon2::password_hash::Output;
 use argon2::password_hash::SaltString;
 use argon2::password_hash::rand_core::OsRng;
-use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, PasswordHasher, Version};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::Semaphore;
 
 /// Checked against when the account does not exist, so a wrong email costs as much time as a
@@ -22,14 +23,47 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
         .to_string())
 }
 
-fn verify_blocking(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// Checks `password` against a PHC-format argon2 `hash`, computing in `memory` (grown to the
+/// hash's memory cost and kept for the next check). Reusing the ~19 MiB work area instead of
+/// allocating one per check keeps the allocator from scattering and retaining a copy per thread.
+fn verify_blocking(password: &str, hash: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    let Ok(version) = parsed
+        .version
+        .map_or(Ok(Version::default()), Version::try_from)
+    else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let mut computed = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            salt,
+            &mut computed,
+            &mut memory[..blocks],
+        )
+        .is_ok()
+        // `Output` compares in constant time.
+        && Output::new(&computed).is_ok_and(|c| c == expected)
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
@@ -53,6 +87,8 @@ pub async fn hash(password: String) -> Result<String, AppError> {
 #[derive(Debug)]
 pub struct PasswordGate {
     running: Arc<Semaphore>,
+    /// Work areas of finished checks, one per permit at most, for the next checks to reuse.
+    memory: Arc<Mutex<Vec<Vec<Block>>>>,
     /// Checks running plus waiting.
     admitted: AtomicUsize,
     capacity: usize,
@@ -67,6 +103,7 @@ impl PasswordGate {
         let concurrency = concurrency.max(1);
         PasswordGate {
             running: Arc::new(Semaphore::new(concurrency)),
+            memory: Arc::new(Mutex::new(Vec::new())),
             admitted: AtomicUsize::new(0),
             capacity: concurrency + queue,
             checks: AtomicU64::new(0),
@@ -83,23 +120,10 @@ impl PasswordGate {
         self.admitted.load(Ordering::Acquire)
     }
 
-    /// Verifies against `hash`, or against a decoy when there is no account; `RateLimited` when
-    /// the gate is full.
-    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AppError> {
-        self.run(move || match hash {
-            Some(h) => verify_blocking(&password, &h),
-            None => {
-                verify_blocking(&password, &DECOY);
-                false
-            }
-        })
-        .await
-    }
-
-    async fn run<T: Send + 'static>(
-        &self,
-        check: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
+    /// A place among the checks running or waiting, or `RateLimited` at once when there is
+    /// none. Sign-in takes it before touching the database, so a burst beyond the gate costs
+    /// neither a write nor a wait.
+    pub fn admit(&self) -> Result<Admission<'_>, AppError> {
         if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.capacity {
             self.admitted.fetch_sub(1, Ordering::AcqRel);
             return Err(AppError::RateLimited {
@@ -109,18 +133,60 @@ impl PasswordGate {
                 retry_after_secs: BUSY_RETRY_SECS,
             });
         }
-        let _admitted = Admitted(&self.admitted);
-        let permit = self
+        Ok(Admission { gate: self })
+    }
+}
+
+/// An admitted check; leaving (checked, refused earlier, or the caller gone) frees the place.
+pub struct Admission<'a> {
+    gate: &'a PasswordGate,
+}
+
+impl Drop for Admission<'_> {
+    fn drop(&mut self) {
+        self.gate.admitted.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Admission<'_> {
+    /// Verifies against `hash`, or against a decoy when there is no account, once a check may
+    /// run.
+    pub async fn verify(self, password: String, hash: Option<String>) -> Result<bool, AppError> {
+        self.run(move |memory| match hash {
+            Some(h) => verify_blocking(&password, &h, memory),
+            None => {
+                verify_blocking(&password, &DECOY, memory);
+                false
+            }
+        })
+        .await
+    }
+
+    async fn run<T: Send + 'static>(
+        self,
+        check: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let gate = self.gate;
+        let permit = gate
             .running
             .clone()
             .acquire_owned()
             .await
             .map_err(|_| AppError::Internal)?;
-        self.checks.fetch_add(1, Ordering::Relaxed);
+        gate.checks.fetch_add(1, Ordering::Relaxed);
         // The permit moves into the blocking task: a caller that goes away mid-check does not
         // free its slot before the check has really finished.
+        let pool = gate.memory.clone();
         tokio::task::spawn_blocking(move || {
-            let result = check();
+            let mut memory = pool
+                .lock()
+                .ok()
+                .and_then(|mut p| p.pop())
+                .unwrap_or_default();
+            let result = check(&mut memory);
+            if let Ok(mut p) = pool.lock() {
+                p.push(memory);
+            }
             drop(permit);
             result
         })
@@ -139,15 +205,6 @@ impl From<&Settings> for PasswordGate {
     }
 }
 
-/// Leaves the gate when a check finishes or its caller goes away.
-struct Admitted<'a>(&'a AtomicUsize);
-
-impl Drop for Admitted<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,7 +216,7 @@ mod tests {
         assert!(a.starts_with("$argon2id$"), "{a}");
         assert_ne!(a, b, "salts differ");
         let gate = PasswordGate::from(&Settings::default());
-        let verify = |p: &str, h: Option<String>| gate.verify(p.into(), h);
+        let verify = |p: &str, h: Option<String>| gate.admit().unwrap().verify(p.into(), h);
         assert_eq!(
             verify("correct horse battery", Some(a.clone())).await,
             Ok(true)
@@ -171,6 +228,49 @@ mod tests {
             Ok(false)
         );
         assert_eq!(gate.checks(), 4);
+    }
+
+    #[test]
+    fn checks_follow_the_parameters_of_the_stored_hash_and_reuse_memory() {
+        let params = Params::new(8 * 1024, 2, 1, None).unwrap();
+        let small = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password(
+                b"small memory passphrase",
+                &SaltString::generate(&mut OsRng),
+            )
+            .unwrap()
+            .to_string();
+        let default = hash_blocking("default memory passphrase").unwrap();
+        let mut memory = Vec::new();
+        assert!(verify_blocking(
+            "small memory passphrase",
+            &small,
+            &mut memory
+        ));
+        assert_eq!(memory.len(), 8 * 1024, "one block per KiB of m");
+        assert!(!verify_blocking(
+            "small memory passphrase!",
+            &small,
+            &mut memory
+        ));
+        assert!(verify_blocking(
+            "default memory passphrase",
+            &default,
+            &mut memory
+        ));
+        assert_eq!(memory.len(), 19 * 1024, "argon2's default m is 19 MiB");
+        // A smaller hash after a larger one uses part of the same area.
+        assert!(verify_blocking(
+            "small memory passphrase",
+            &small,
+            &mut memory
+        ));
+        assert_eq!(memory.len(), 19 * 1024);
+        assert!(!verify_blocking(
+            "x",
+            "$argon2id$v=19$m=8,t=1,p=1$bm90$YQ",
+            &mut memory
+        ));
     }
 
     /// Waits (without a deadline) until `n` checks are inside the gate.
@@ -186,16 +286,16 @@ mod tests {
         let (release, hold) = std::sync::mpsc::channel::<()>();
         let running = tokio::spawn({
             let gate = gate.clone();
-            async move { gate.run(move || hold.recv().is_ok()).await }
+            async move { gate.admit()?.run(move |_| hold.recv().is_ok()).await }
         });
         until_admitted(&gate, 1).await;
         let queued = tokio::spawn({
             let gate = gate.clone();
-            async move { gate.run(|| "queued ran").await }
+            async move { gate.admit()?.run(|_| "queued ran").await }
         });
         until_admitted(&gate, 2).await;
         // One running, one waiting: the next is refused, not queued.
-        match gate.run(|| ()).await {
+        match gate.admit().map(|_| ()) {
             Err(AppError::RateLimited {
                 retry_after_secs, ..
             }) => assert!(retry_after_secs > 0),
@@ -206,7 +306,7 @@ mod tests {
         assert_eq!(running.await.unwrap(), Ok(true));
         assert_eq!(queued.await.unwrap(), Ok("queued ran"));
         assert_eq!(gate.admitted(), 0);
-        assert_eq!(gate.run(|| 7).await, Ok(7), "room again");
+        assert_eq!(gate.admit().unwrap().run(|_| 7).await, Ok(7), "room again");
         assert_eq!(gate.checks(), 3);
     }
 }
