@@ -35,6 +35,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         // Refused before they reach the render thread.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            security::sign_in_when_busy,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             security::same_site_json,
         ));
     Router::new()

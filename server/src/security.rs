@@ -3,6 +3,7 @@
 //! request guard of the dashboard's server functions.
 
 use app::AppError;
+use app::backend::passwords::PasswordGate;
 use app::backend::{AppState, Settings, request_info};
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
@@ -35,6 +36,25 @@ pub async fn headers(request: Request, next: Next) -> Response {
     }
     response
 }
+
+/// Sign-ins while every password check place is taken are refused here, before they queue on
+/// the render thread that also draws the signed-in users' pages (a burst of them would otherwise
+/// delay every page behind it). The sign-in itself admits authoritatively.
+pub async fn sign_in_when_busy(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() == Method::POST
+        && request.uri().path() == SIGN_IN_PATH
+        && state.passwords.is_full()
+    {
+        return PasswordGate::busy().into_response();
+    }
+    next.run(request).await
+}
+
+const SIGN_IN_PATH: &str = "/rpc/login";
 
 /// Server functions that change state take only what the dashboard itself sends: a JSON body
 /// (a cross-site HTML form can post `text/plain`, `multipart/form-data` or

@@ -126,14 +126,23 @@ impl PasswordGate {
     pub fn admit(&self) -> Result<Admission<'_>, AppError> {
         if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.capacity {
             self.admitted.fetch_sub(1, Ordering::AcqRel);
-            return Err(AppError::RateLimited {
-                message:
-                    "Too many sign-ins are being checked right now. Try again in a few seconds."
-                        .into(),
-                retry_after_secs: BUSY_RETRY_SECS,
-            });
+            return Err(Self::busy());
         }
         Ok(Admission { gate: self })
+    }
+
+    /// Is every place taken right now? (A cheap early answer; [`PasswordGate::admit`] decides.)
+    pub fn is_full(&self) -> bool {
+        self.admitted() >= self.capacity
+    }
+
+    /// The refusal when every place is taken.
+    pub fn busy() -> AppError {
+        AppError::RateLimited {
+            message: "Too many sign-ins are being checked right now. Try again in a few seconds."
+                .into(),
+            retry_after_secs: BUSY_RETRY_SECS,
+        }
     }
 }
 
