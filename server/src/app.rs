@@ -35,7 +35,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         // Refused before they reach the render thread.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            security::sign_in_when_busy,
+            security::sign_in_admission,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -3,7 +3,6 @@
 //! request guard of the dashboard's server functions.
 
 use app::AppError;
-use app::backend::passwords::PasswordGate;
 use app::backend::{AppState, Settings, request_info};
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
@@ -37,21 +36,21 @@ pub async fn headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Sign-ins while every password check place is taken are refused here, before they queue on
-/// the render thread that also draws the signed-in users' pages (a burst of them would otherwise
-/// delay every page behind it). The sign-in itself admits authoritatively.
-pub async fn sign_in_when_busy(
+/// Every sign-in takes a place in the password gate here, as it arrives and before it queues on
+/// the render thread that also draws signed-in users' pages: when all places are taken it is
+/// refused at once (429, Retry-After), so a burst costs neither database writes nor page delays.
+pub async fn sign_in_admission(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() == Method::POST
-        && request.uri().path() == SIGN_IN_PATH
-        && state.passwords.is_full()
-    {
-        return PasswordGate::busy().into_response();
+    if request.method() != Method::POST || request.uri().path() != SIGN_IN_PATH {
+        return next.run(request).await;
     }
-    next.run(request).await
+    match state.passwords.admit() {
+        Ok(_place) => next.run(request).await,
+        Err(busy) => busy.into_response(),
+    }
 }
 
 const SIGN_IN_PATH: &str = "/rpc/login";

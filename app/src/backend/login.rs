@@ -79,13 +79,12 @@ pub async fn sign_in(
             max: settings.login_max_failures_per_ip,
         });
     }
-    // A place among the password checks first: when they are all taken, the attempt is
-    // refused before it costs a database write (and it does not count as a failure).
-    let admission = gate.admit()?;
+    // The server admitted this request to the password gate as it arrived (see
+    // `PasswordGate::admit`): a sign-in refused there never reaches this point or the database.
     let reservation = reserve(db, &limits, now, settings.login_window.as_millis() as i64).await?;
 
     let account = users::credentials(db, &email).await?;
-    let ok = admission
+    let ok = gate
         .verify(
             credentials.password,
             account.as_ref().map(|(_, h, _)| h.clone()),

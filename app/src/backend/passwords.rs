@@ -120,20 +120,16 @@ impl PasswordGate {
         self.admitted.load(Ordering::Acquire)
     }
 
-    /// A place among the checks running or waiting, or `RateLimited` at once when there is
-    /// none. Sign-in takes it before touching the database, so a burst beyond the gate costs
-    /// neither a write nor a wait.
-    pub fn admit(&self) -> Result<Admission<'_>, AppError> {
+    /// A place among the sign-ins being checked or waiting, or `RateLimited` at once when there
+    /// is none. The server takes it as a sign-in request arrives, before the render thread and
+    /// the database, so a burst beyond the gate costs neither a write nor a wait; the place is
+    /// held until the answer is ready.
+    pub fn admit(self: &Arc<Self>) -> Result<Admission, AppError> {
         if self.admitted.fetch_add(1, Ordering::AcqRel) >= self.capacity {
             self.admitted.fetch_sub(1, Ordering::AcqRel);
             return Err(Self::busy());
         }
-        Ok(Admission { gate: self })
-    }
-
-    /// Is every place taken right now? (A cheap early answer; [`PasswordGate::admit`] decides.)
-    pub fn is_full(&self) -> bool {
-        self.admitted() >= self.capacity
+        Ok(Admission { gate: self.clone() })
     }
 
     /// The refusal when every place is taken.
@@ -146,21 +142,21 @@ impl PasswordGate {
     }
 }
 
-/// An admitted check; leaving (checked, refused earlier, or the caller gone) frees the place.
-pub struct Admission<'a> {
-    gate: &'a PasswordGate,
+/// An admitted sign-in; dropping it (answered, or the caller gone) frees the place.
+pub struct Admission {
+    gate: Arc<PasswordGate>,
 }
 
-impl Drop for Admission<'_> {
+impl Drop for Admission {
     fn drop(&mut self) {
         self.gate.admitted.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
-impl Admission<'_> {
-    /// Verifies against `hash`, or against a decoy when there is no account, once a check may
-    /// run.
-    pub async fn verify(self, password: String, hash: Option<String>) -> Result<bool, AppError> {
+impl PasswordGate {
+    /// Verifies against `hash`, or against a decoy when there is no account, once one of the
+    /// `concurrency` check slots is free (this bounds the memory and cores used, admitted or not).
+    pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AppError> {
         self.run(move |memory| match hash {
             Some(h) => verify_blocking(&password, &h, memory),
             None => {
@@ -172,10 +168,10 @@ impl Admission<'_> {
     }
 
     async fn run<T: Send + 'static>(
-        self,
+        &self,
         check: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let gate = self.gate;
+        let gate = self;
         let permit = gate
             .running
             .clone()
@@ -225,7 +221,7 @@ mod tests {
         assert!(a.starts_with("$argon2id$"), "{a}");
         assert_ne!(a, b, "salts differ");
         let gate = PasswordGate::from(&Settings::default());
-        let verify = |p: &str, h: Option<String>| gate.admit().unwrap().verify(p.into(), h);
+        let verify = |p: &str, h: Option<String>| gate.verify(p.into(), h);
         assert_eq!(
             verify("correct horse battery", Some(a.clone())).await,
             Ok(true)
@@ -295,12 +291,18 @@ mod tests {
         let (release, hold) = std::sync::mpsc::channel::<()>();
         let running = tokio::spawn({
             let gate = gate.clone();
-            async move { gate.admit()?.run(move |_| hold.recv().is_ok()).await }
+            async move {
+                let _place = gate.admit()?;
+                gate.run(move |_| hold.recv().is_ok()).await
+            }
         });
         until_admitted(&gate, 1).await;
         let queued = tokio::spawn({
             let gate = gate.clone();
-            async move { gate.admit()?.run(|_| "queued ran").await }
+            async move {
+                let _place = gate.admit()?;
+                gate.run(|_| "queued ran").await
+            }
         });
         until_admitted(&gate, 2).await;
         // One running, one waiting: the next is refused, not queued.
@@ -315,7 +317,8 @@ mod tests {
         assert_eq!(running.await.unwrap(), Ok(true));
         assert_eq!(queued.await.unwrap(), Ok("queued ran"));
         assert_eq!(gate.admitted(), 0);
-        assert_eq!(gate.admit().unwrap().run(|_| 7).await, Ok(7), "room again");
+        let _place = gate.admit().expect("room again");
+        assert_eq!(gate.run(|_| 7).await, Ok(7));
         assert_eq!(gate.checks(), 3);
     }
 }
