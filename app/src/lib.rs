@@ -13,6 +13,7 @@ pub mod error;
 pub mod flags;
 pub mod menus;
 pub mod permissions;
+pub mod redirects;
 pub mod time;
 pub mod ui;
 pub mod validation;

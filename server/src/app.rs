@@ -31,7 +31,16 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
-        .layer(axum::middleware::from_fn(render_thread::on_render_thread));
+        .layer(axum::middleware::from_fn(render_thread::on_render_thread))
+        // Refused before they reach the render thread.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::sign_in_admission,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::same_site_json,
+        ));
     Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

@@ -2,7 +2,8 @@
 //! the server with a message naming the variable.
 
 use app::backend::Settings;
-use app::backend::settings::CookieSecure;
+use app::backend::proxies::TrustedProxies;
+use app::backend::settings::{self, CookieSecure};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -53,17 +54,6 @@ pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, Confi
             },
         }
     };
-    let boolean = |var: &'static str, default: bool| -> Result<bool, ConfigError> {
-        match get(var).as_deref().map(str::trim) {
-            None | Some("") => Ok(default),
-            Some("1" | "true" | "yes" | "on") => Ok(true),
-            Some("0" | "false" | "no" | "off") => Ok(false),
-            Some(v) => Err(ConfigError {
-                var,
-                problem: format!("expected true or false, got {v:?}"),
-            }),
-        }
-    };
     let cookie_secure = match get("SWITCHBOARD_COOKIE_SECURE").as_deref().map(str::trim) {
         None | Some("") | Some("auto") => CookieSecure::Auto,
         Some("true" | "1" | "always") => CookieSecure::Always,
@@ -75,16 +65,27 @@ pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, Confi
             });
         }
     };
+    let trusted_proxies = TrustedProxies::parse(
+        &get("SWITCHBOARD_TRUST_PROXY").unwrap_or_default(),
+    )
+    .map_err(|problem| ConfigError {
+        var: "SWITCHBOARD_TRUST_PROXY",
+        problem,
+    })?;
+    let cores = settings::cores() as u64;
     let settings = Settings {
         session_idle: Duration::from_secs(60 * number("SWITCHBOARD_SESSION_IDLE_MINUTES", 480, 1)?),
         session_absolute: Duration::from_secs(
             3600 * number("SWITCHBOARD_SESSION_MAX_HOURS", 168, 1)?,
         ),
         cookie_secure,
-        trust_proxy_headers: boolean("SWITCHBOARD_TRUST_PROXY", false)?,
+        trusted_proxies,
         login_max_failures_per_account: number("SWITCHBOARD_LOGIN_MAX_FAILURES", 5, 1)? as u32,
         login_max_failures_per_ip: number("SWITCHBOARD_LOGIN_MAX_FAILURES_PER_IP", 20, 1)? as u32,
         login_window: Duration::from_secs(60 * number("SWITCHBOARD_LOGIN_WINDOW_MINUTES", 15, 1)?),
+        password_checks: number("SWITCHBOARD_PASSWORD_CHECKS", cores, 1)? as usize,
+        password_check_queue: number("SWITCHBOARD_PASSWORD_CHECK_QUEUE", 2 * cores, 0)? as usize,
+        purge_every: Duration::from_secs(number("SWITCHBOARD_PURGE_SECONDS", 300, 1)?),
     };
     let bootstrap_admin = match (
         get("SWITCHBOARD_ADMIN_EMAIL"),
@@ -150,8 +151,26 @@ mod tests {
         assert_eq!(e.var, "SWITCHBOARD_SESSION_IDLE_MINUTES");
         let e = with(&[("SWITCHBOARD_COOKIE_SECURE", "maybe")]).unwrap_err();
         assert_eq!(e.var, "SWITCHBOARD_COOKIE_SECURE");
+        let e = with(&[("SWITCHBOARD_TRUST_PROXY", "10.0.0.0/40")]).unwrap_err();
+        assert_eq!(e.var, "SWITCHBOARD_TRUST_PROXY");
+        let e = with(&[("SWITCHBOARD_PASSWORD_CHECKS", "0")]).unwrap_err();
+        assert_eq!(e.var, "SWITCHBOARD_PASSWORD_CHECKS");
         let e = with(&[("SWITCHBOARD_ADMIN_EMAIL", "a@b.c")]).unwrap_err();
         assert_eq!(e.var, "SWITCHBOARD_ADMIN_PASSWORD");
+    }
+
+    #[test]
+    fn trusted_proxies_by_count_or_ranges() {
+        assert_eq!(
+            with(&[]).unwrap().settings.trusted_proxies,
+            TrustedProxies::None
+        );
+        let c = with(&[("SWITCHBOARD_TRUST_PROXY", "true")]).unwrap();
+        assert_eq!(c.settings.trusted_proxies, TrustedProxies::Hops(1));
+        let c = with(&[("SWITCHBOARD_TRUST_PROXY", "2")]).unwrap();
+        assert_eq!(c.settings.trusted_proxies, TrustedProxies::Hops(2));
+        let c = with(&[("SWITCHBOARD_TRUST_PROXY", "10.0.0.0/8, ::1")]).unwrap();
+        assert!(matches!(c.settings.trusted_proxies, TrustedProxies::Ranges(r) if r.len() == 2));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::bootstrap;
 use crate::config::Config;
+use app::backend::passwords::PasswordGate;
 use app::backend::{AppState, Db};
 use leptos::config::{LeptosOptions, get_configuration};
 use std::sync::Arc;
@@ -58,6 +59,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         settings: Arc::new(config.settings.clone()),
         leptos_options,
         delivery: delivery.clone(),
+        passwords: Arc::new(PasswordGate::from(&config.settings)),
     };
     // Changes by other server processes (and the command line) reach this one's snapshots.
     let follower = {
@@ -77,6 +79,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
             }
         })
     };
+    // Ended sessions, old sign-in failures and old change log entries.
+    let purger = tokio::spawn(app::backend::housekeeping::run(
+        db.clone(),
+        state.settings.clone(),
+    ));
     let router = crate::app::router(state, config.max_body_bytes);
     let listener = TcpListener::bind(addr)
         .await
@@ -93,6 +100,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     .map_err(|e| format!("server error: {e}"))?;
     follower.abort();
     flusher.abort();
+    purger.abort();
     if let Err(e) = delivery.keys.flush_usage(&db).await {
         tracing::warn!(error = %e, "recording SDK key use failed");
     }

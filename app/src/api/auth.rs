@@ -11,7 +11,14 @@ pub async fn login(credentials: Credentials) -> Result<SessionInfo, AppError> {
     respond(async {
         let state = state()?;
         let parts = parts()?;
-        let (token, user) = login::sign_in(&state.db, &state.settings, credentials, &parts).await?;
+        let (token, user) = login::sign_in(
+            &state.db,
+            &state.settings,
+            &state.passwords,
+            credentials,
+            &parts,
+        )
+        .await?;
         let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
         set_header(
             http::header::SET_COOKIE,
@@ -30,9 +37,11 @@ pub async fn logout() -> Result<(), AppError> {
     respond(async {
         let state = state()?;
         let parts = parts()?;
-        sessions::end(&state.db, &parts).await?;
+        sessions::end(&state.db, &state.settings, &parts).await?;
         let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
-        set_header(http::header::SET_COOKIE, &sessions::clear_cookie(secure));
+        for cookie in sessions::clear_cookies(secure) {
+            set_header(http::header::SET_COOKIE, &cookie);
+        }
         Ok(())
     })
     .await

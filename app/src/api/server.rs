@@ -21,7 +21,8 @@ pub fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or(AppError::Internal)
 }
 
-/// Runs a server function body and turns an error into the matching HTTP status.
+/// Runs a server function body and turns an error into the matching HTTP status (and a 429's
+/// `Retry-After`, as the REST API sends it).
 pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;
     if let Err(e) = &result
@@ -30,6 +31,12 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
         response.set_status(
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         );
+        if let AppError::RateLimited {
+            retry_after_secs, ..
+        } = e
+        {
+            set_header(http::header::RETRY_AFTER, &retry_after_secs.to_string());
+        }
     }
     result
 }

@@ -1,7 +1,13 @@
 //! Sign-in: password check with throttling per account and per client address.
+//!
+//! Every attempt is reserved before its password is checked: in one transaction the failures of
+//! the window are counted for the address and the account, and if both are under their limits a
+//! failure row is written for each. Concurrent attempts therefore see each other's reservations,
+//! so at most the configured number of passwords is ever checked per account (and per address)
+//! per window, however many arrive at once. A correct password gives its reservations back.
 
-use super::db::{Db, now_ms};
-use super::passwords;
+use super::db::{Backend, Db, Tx, now_ms};
+use super::passwords::PasswordGate;
 use super::request_info;
 use super::sessions::{self, SignedIn};
 use super::settings::Settings;
@@ -10,6 +16,7 @@ use crate::AppError;
 use crate::domain::Credentials;
 use crate::validation::{Validate, rules};
 use http::request::Parts;
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 #[derive(Debug, Clone, Copy)]
@@ -25,58 +32,70 @@ impl Scope {
             Scope::Ip => "ip",
         }
     }
+
+    /// How the refusal names what is throttled.
+    fn what(self) -> &'static str {
+        match self {
+            Scope::Account => "this account",
+            Scope::Ip => "your network address",
+        }
+    }
+}
+
+/// One throttled subject: an account (its normalized email) or a client address.
+struct Limit<'a> {
+    scope: Scope,
+    subject: &'a str,
+    max: u32,
+}
+
+/// The failure rows written for an attempt before its password was checked.
+struct Reservation {
+    ids: Vec<i64>,
 }
 
 /// Signs in: returns the new session's token and the signed-in user.
 pub async fn sign_in(
     db: &Db,
     settings: &Settings,
+    gate: &PasswordGate,
     credentials: Credentials,
     parts: &Parts,
 ) -> Result<(String, SignedIn), AppError> {
     credentials.validate()?;
     let email = rules::normalize_email(&credentials.email);
     let ip = request_info::client_ip(parts, settings);
-    let window = settings.login_window.as_millis() as i64;
     let now = now_ms();
 
-    check_limit(
-        db,
-        Scope::Account,
-        &email,
-        settings.login_max_failures_per_account,
-        now,
-        window,
-        "this account",
-    )
-    .await?;
+    let mut limits = vec![Limit {
+        scope: Scope::Account,
+        subject: &email,
+        max: settings.login_max_failures_per_account,
+    }];
     if let Some(ip) = &ip {
-        check_limit(
-            db,
-            Scope::Ip,
-            ip,
-            settings.login_max_failures_per_ip,
-            now,
-            window,
-            "your network address",
-        )
-        .await?;
+        limits.push(Limit {
+            scope: Scope::Ip,
+            subject: ip,
+            max: settings.login_max_failures_per_ip,
+        });
     }
+    // The server admitted this request to the password gate as it arrived (see
+    // `PasswordGate::admit`): a sign-in refused there never reaches this point or the database.
+    let reservation = reserve(db, &limits, now, settings.login_window.as_millis() as i64).await?;
 
     let account = users::credentials(db, &email).await?;
-    let ok = passwords::verify(
-        credentials.password,
-        account.as_ref().map(|(_, h, _)| h.clone()),
-    )
-    .await;
+    let ok = gate
+        .verify(
+            credentials.password,
+            account.as_ref().map(|(_, h, _)| h.clone()),
+        )
+        .await?;
     let Some((user_id, _, disabled)) = account.filter(|_| ok) else {
-        record_failure(db, Scope::Account, &email, now, window).await?;
-        if let Some(ip) = &ip {
-            record_failure(db, Scope::Ip, ip, now, window).await?;
-        }
+        // The reservation stays: it is the record of this failure.
         tracing::info!(%email, ip = ?ip, "failed sign-in");
         return Err(AppError::InvalidCredentials);
     };
+    reservation.release(db).await?;
     if disabled {
         return Err(AppError::AccountDisabled {
             message: "This account is disabled. Ask an administrator to enable it.".into(),
@@ -99,25 +118,70 @@ pub async fn sign_in(
     Ok((token, user))
 }
 
-async fn check_limit(
+/// Counts each subject's failures in the window and, when all are under their limits, records
+/// one more for each, atomically: SQLite runs one write transaction at a time (`BEGIN
+/// IMMEDIATE`); on PostgreSQL a transaction-scoped advisory lock per subject orders attempts on
+/// the same account or address (taken in a fixed order, so two attempts cannot deadlock).
+async fn reserve(
     db: &Db,
-    scope: Scope,
-    subject: &str,
-    max: u32,
+    limits: &[Limit<'_>],
     now: i64,
     window: i64,
-    what: &str,
+) -> Result<Reservation, AppError> {
+    let mut tx = db.begin().await?;
+    if db.backend() == Backend::Postgres {
+        let mut keys: Vec<i64> = limits.iter().map(lock_key).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            sqlx::query("SELECT CAST(pg_advisory_xact_lock($1) AS TEXT) AS locked")
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?;
+        }
+    }
+    for limit in limits {
+        refuse_if_over(&mut tx, limit, now, window).await?;
+    }
+    let mut ids = Vec::with_capacity(limits.len());
+    for limit in limits {
+        let row = sqlx::query(
+            "INSERT INTO login_failures (scope, subject, at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(limit.scope.as_str())
+        .bind(limit.subject)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        ids.push(row.try_get("id")?);
+        // Keeps each subject's rows to one window's worth.
+        sqlx::query("DELETE FROM login_failures WHERE scope = $1 AND subject = $2 AND at <= $3")
+            .bind(limit.scope.as_str())
+            .bind(limit.subject)
+            .bind(now - window)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Reservation { ids })
+}
+
+async fn refuse_if_over(
+    tx: &mut Tx,
+    limit: &Limit<'_>,
+    now: i64,
+    window: i64,
 ) -> Result<(), AppError> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM login_failures WHERE scope = $1 AND subject = $2 AND at > $3",
     )
-    .bind(scope.as_str())
-    .bind(subject)
+    .bind(limit.scope.as_str())
+    .bind(limit.subject)
     .bind(now - window)
-    .fetch_one(db.reader())
+    .fetch_one(&mut **tx)
     .await?;
     let failures: i64 = row.try_get("n")?;
-    if failures < max as i64 {
+    if failures < i64::from(limit.max) {
         return Ok(());
     }
     let oldest: Option<i64> = row.try_get("oldest")?;
@@ -125,31 +189,36 @@ async fn check_limit(
     let minutes = (retry_ms + 59_999) / 60_000;
     Err(AppError::RateLimited {
         message: format!(
-            "Too many failed sign-in attempts for {what}. Try again in {minutes} minute{}.",
+            "Too many failed sign-in attempts for {}. Try again in {minutes} minute{}.",
+            limit.scope.what(),
             if minutes == 1 { "" } else { "s" }
         ),
         retry_after_secs: (retry_ms / 1000) as u64,
     })
 }
 
-async fn record_failure(
-    db: &Db,
-    scope: Scope,
-    subject: &str,
-    now: i64,
-    window: i64,
-) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO login_failures (scope, subject, at) VALUES ($1, $2, $3)")
-        .bind(scope.as_str())
-        .bind(subject)
-        .bind(now)
-        .execute(db.writer())
-        .await?;
-    sqlx::query("DELETE FROM login_failures WHERE scope = $1 AND subject = $2 AND at <= $3")
-        .bind(scope.as_str())
-        .bind(subject)
-        .bind(now - window)
-        .execute(db.writer())
-        .await?;
-    Ok(())
+/// A stable 64-bit advisory lock key for a subject.
+fn lock_key(limit: &Limit<'_>) -> i64 {
+    let digest = Sha256::new()
+        .chain_update(b"switchboard login ")
+        .chain_update(limit.scope.as_str())
+        .chain_update(b":")
+        .chain_update(limit.subject)
+        .finalize();
+    let mut bytes = [0u8; 8];
+    bytes.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(bytes)
+}
+
+impl Reservation {
+    /// Gives the attempt back (its password was right).
+    async fn release(self, db: &Db) -> Result<(), AppError> {
+        for id in self.ids {
+            sqlx::query("DELETE FROM login_failures WHERE id = $1")
+                .bind(id)
+                .execute(db.writer())
+                .await?;
+        }
+        Ok(())
+    }
 }

@@ -4,7 +4,7 @@ use super::settings::{CookieSecure, Settings};
 use axum::extract::ConnectInfo;
 use http::HeaderMap;
 use http::request::Parts;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -15,23 +15,35 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The client's address: the peer, or with trusted proxy headers the first `X-Forwarded-For` hop.
-pub fn client_ip(parts: &Parts, settings: &Settings) -> Option<String> {
-    if settings.trust_proxy_headers
-        && let Some(forwarded) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    {
-        return Some(forwarded.to_string());
-    }
+/// The TCP peer's address.
+fn peer(parts: &Parts) -> Option<IpAddr> {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .map(|ConnectInfo(addr)| addr.ip().to_canonical())
+}
+
+/// Did the request come straight from a trusted proxy, so its forwarding headers count?
+pub fn from_trusted_proxy(parts: &Parts, settings: &Settings) -> bool {
+    settings.trusted_proxies.trusts_peer(peer(parts))
+}
+
+/// The client's address: the peer, or behind trusted proxies the address the outermost trusted
+/// proxy saw (see [`super::proxies::TrustedProxies::client`]); never the client's own `X-Forwarded-For` claim.
+pub fn client_ip(parts: &Parts, settings: &Settings) -> Option<String> {
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    settings
+        .trusted_proxies
+        .client(peer(parts), &forwarded)
+        .map(|ip| ip.to_string())
 }
 
 pub fn user_agent(parts: &Parts) -> Option<String> {
@@ -42,19 +54,32 @@ pub fn user_agent(parts: &Parts) -> Option<String> {
         .map(|s| s.chars().take(300).collect())
 }
 
+/// Did the request reach us over https? Known from the request line, from a trusted proxy's
+/// `X-Forwarded-Proto`, or from the `Origin` a browser sends with every sign-in (its page's own
+/// scheme; a false claim can only make the cookie stricter).
+pub fn is_https(parts: &Parts, settings: &Settings) -> bool {
+    let header_is_https = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.trim().to_ascii_lowercase().starts_with("https"))
+    };
+    parts.uri.scheme_str() == Some("https")
+        || (from_trusted_proxy(parts, settings) && header_is_https("x-forwarded-proto"))
+        || parts
+            .headers
+            .get(http::header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|o| o.to_ascii_lowercase().starts_with("https://"))
+}
+
+/// Whether the session cookie is marked `Secure` (and so named with the `__Host-` prefix).
 pub fn secure_cookies(parts: &Parts, settings: &Settings) -> bool {
     match settings.cookie_secure {
         CookieSecure::Always => true,
         CookieSecure::Never => false,
-        CookieSecure::Auto => {
-            parts.uri.scheme_str() == Some("https")
-                || (settings.trust_proxy_headers
-                    && parts
-                        .headers
-                        .get("x-forwarded-proto")
-                        .and_then(|v| v.to_str().ok())
-                        .is_some_and(|p| p.eq_ignore_ascii_case("https")))
-        }
+        CookieSecure::Auto => is_https(parts, settings),
     }
 }
 

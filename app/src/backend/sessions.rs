@@ -14,7 +14,11 @@ use crate::permissions::Subject;
 use http::request::Parts;
 use sqlx::Row;
 
+/// The session cookie on plain http (development, or `SWITCHBOARD_COOKIE_SECURE=false`).
 pub const COOKIE: &str = "sb_session";
+/// The session cookie on https: the `__Host-` prefix makes the browser accept it only when it is
+/// Secure, for this exact host and path `/`, so a sibling subdomain cannot plant or shadow it.
+pub const SECURE_COOKIE: &str = "__Host-sb_session";
 /// Writing `last_seen_at` on every request would make every page view a write.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
@@ -65,7 +69,7 @@ pub async fn resolve(
     settings: &Settings,
     parts: &Parts,
 ) -> Result<Option<SignedIn>, AppError> {
-    let Some(token) = request_info::cookie(&parts.headers, COOKIE) else {
+    let Some(token) = token(parts, settings) else {
         return Ok(None);
     };
     let hash = secrets::digest(&token);
@@ -133,25 +137,45 @@ async fn delete(db: &Db, hash: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The session token the request carries: the `__Host-` cookie, or the plain one only when the
+/// request is not known to be https (there it could have been planted by a sibling subdomain).
+fn token(parts: &Parts, settings: &Settings) -> Option<String> {
+    request_info::cookie(&parts.headers, SECURE_COOKIE).or_else(|| {
+        (!request_info::secure_cookies(parts, settings))
+            .then(|| request_info::cookie(&parts.headers, COOKIE))
+            .flatten()
+    })
+}
+
 /// Ends the session named by the request's cookie, if any.
-pub async fn end(db: &Db, parts: &Parts) -> Result<(), AppError> {
-    if let Some(token) = request_info::cookie(&parts.headers, COOKIE) {
+pub async fn end(db: &Db, settings: &Settings, parts: &Parts) -> Result<(), AppError> {
+    if let Some(token) = token(parts, settings) {
         delete(db, &secrets::digest(&token)).await?;
     }
     Ok(())
 }
 
+/// The name the session cookie gets on a request that is (or is not) https.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_COOKIE } else { COOKIE }
+}
+
 pub fn set_cookie(token: &str, settings: &Settings, secure: bool) -> String {
     format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        cookie_name(secure),
         settings.session_absolute.as_secs(),
         if secure { "; Secure" } else { "" }
     )
 }
 
-pub fn clear_cookie(secure: bool) -> String {
-    format!(
-        "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-        if secure { "; Secure" } else { "" }
-    )
+/// Expires the session cookie under both names (one may be left from before https).
+pub fn clear_cookies(secure: bool) -> [String; 2] {
+    let clear = |name: &str, secure: bool| {
+        format!(
+            "{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+            if secure { "; Secure" } else { "" }
+        )
+    };
+    [clear(COOKIE, secure), clear(SECURE_COOKIE, true)]
 }

@@ -4,6 +4,7 @@ use super::actor::Actor;
 use super::command::{self, Command};
 use super::db::Db;
 use super::delivery::Delivery;
+use super::passwords::PasswordGate;
 use super::settings::Settings;
 use crate::AppError;
 use axum::extract::FromRef;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub leptos_options: LeptosOptions,
     pub delivery: Arc<Delivery>,
+    /// Bounds the password checks of sign-ins (see [`PasswordGate`]).
+    pub passwords: Arc<PasswordGate>,
 }
 
 impl AppState {

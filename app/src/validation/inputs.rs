@@ -19,11 +19,23 @@ fn check_roles(errors: &mut FieldErrors, roles: &BTreeMap<String, Role>) {
 impl Validate for Credentials {
     fn validate(&self) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
+        // Bounded like the addresses and passwords accounts are created with, so an oversized
+        // value is refused before it is looked up, stored as a throttling subject or hashed.
         if self.email.trim().is_empty() {
             e.add("email", "Enter your email address");
+        } else if self.email.trim().chars().count() > rules::EMAIL_MAX {
+            e.add(
+                "email",
+                format!("Use at most {} characters", rules::EMAIL_MAX),
+            );
         }
         if self.password.is_empty() {
             e.add("password", "Enter your password");
+        } else if self.password.chars().count() > rules::PASSWORD_MAX {
+            e.add(
+                "password",
+                format!("Use at most {} characters", rules::PASSWORD_MAX),
+            );
         }
         e.into_result()
     }

@@ -220,6 +220,7 @@ impl TestServer {
         };
         let state = AppState {
             db,
+            passwords: Arc::new(app::backend::passwords::PasswordGate::from(&settings)),
             settings: Arc::new(settings),
             leptos_options,
             delivery,

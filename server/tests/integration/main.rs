@@ -9,6 +9,8 @@ mod auth;
 mod cli;
 mod concurrency;
 mod config;
+mod csrf;
+mod login_abuse;
 mod menus;
 mod ofrep;
 mod ops;
