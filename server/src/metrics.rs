@@ -52,6 +52,14 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
     metrics::gauge!("db_pool_connections", "backend" => state.db.backend().name()).set(open as f64);
     metrics::gauge!("db_pool_idle_connections", "backend" => state.db.backend().name())
         .set(idle as f64);
+    // Every snapshot moves to the same change-log revision together.
+    metrics::gauge!("switchboard_snapshot_revision").set(state.delivery.revision() as f64);
+    metrics::gauge!("switchboard_snapshot_age_seconds").set(
+        state
+            .delivery
+            .sync_age()
+            .map_or(f64::INFINITY, |a| a.as_secs_f64()),
+    );
     (
         [(
             axum::http::header::CONTENT_TYPE,

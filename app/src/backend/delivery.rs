@@ -10,7 +10,7 @@ use super::menus::snapshot::MenuSnapshots;
 use super::sdk_keys::KeyIndex;
 use crate::AppError;
 use sqlx::Row;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 #[derive(Default)]
@@ -29,7 +29,21 @@ pub struct Delivery {
     /// Ticks every [`HEARTBEAT`]: one timer for every open watch stream's keep-alive, rather than
     /// one per stream.
     heartbeat: tokio::sync::watch::Sender<u64>,
+    /// The newest change-log entry whose effects every snapshot holds.
+    revision: AtomicI64,
+    /// When the snapshots were last confirmed to hold the newest change (ms since the epoch).
+    synced_at: AtomicI64,
+    /// One reload at a time: a slow reload finishing after a newer one would put older data back.
+    reloading: tokio::sync::Mutex<()>,
 }
+
+/// How often every replica compares the change log with what its snapshots hold and catches up
+/// (after a lost notification, a dropped or silently dead listener, a failed reload). With the
+/// time a reload takes, this bounds how long any replica serves something older than the database.
+pub const RESYNC: Duration = Duration::from_secs(5);
+
+/// A replica whose snapshots were not confirmed current for this long reports itself not ready.
+pub const STALE_AFTER: Duration = Duration::from_secs(30);
 
 /// How often watch streams send a keep-alive comment, so proxies do not close idle ones.
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
@@ -37,11 +51,13 @@ pub const HEARTBEAT: Duration = Duration::from_secs(15);
 impl Delivery {
     pub async fn load(db: &Db) -> Result<Delivery, AppError> {
         let delivery = Delivery::default();
-        delivery.refresh(db, Topic::ALL).await?;
+        delivery.reload_all(db).await?;
         Ok(delivery)
     }
 
+    /// Reloads the snapshots of `topics` from the database.
     pub async fn refresh(&self, db: &Db, topics: &[Topic]) -> Result<(), AppError> {
+        let _one_at_a_time = self.reloading.lock().await;
         for topic in topics {
             match topic {
                 Topic::Flags => {
@@ -58,13 +74,38 @@ impl Delivery {
     }
 
     /// Follows changes made by other server processes (and, on SQLite, the command line) for as
-    /// long as the server runs: PostgreSQL notifications (no polling), or the change log. Also
-    /// beats the watch streams' keep-alive.
+    /// long as the server runs: PostgreSQL notifications for speed, and on both backends a cheap
+    /// revision check (every [`RESYNC`]; every second on SQLite, which has no notifications) that
+    /// catches up whatever was missed. Also beats the watch streams' keep-alive.
     pub async fn follow(&self, db: &Db) {
-        let changes = async {
-            match db.backend() {
-                Backend::Postgres => self.follow_notifications(db).await,
-                Backend::Sqlite => self.follow_log(db).await,
+        let notifications = async {
+            if db.backend() == Backend::Postgres {
+                self.follow_notifications(db).await
+            }
+        };
+        let period = match db.backend() {
+            Backend::Postgres => RESYNC,
+            Backend::Sqlite => Duration::from_secs(1),
+        };
+        let resync = async {
+            self.following
+                .store(db.backend() == Backend::Sqlite, Ordering::Release);
+            let mut failures = 0u32;
+            loop {
+                let wait = if failures == 0 {
+                    period
+                } else {
+                    // Retry sooner after a failure, backing off up to the usual period.
+                    (Duration::from_millis(250) * 2u32.pow(failures.min(5))).min(period)
+                };
+                tokio::time::sleep(wait).await;
+                match self.catch_up(db).await {
+                    Ok(()) => failures = 0,
+                    Err(e) => {
+                        failures += 1;
+                        tracing::warn!(error = %e, failures, "catching up with the change log failed; retrying");
+                    }
+                }
             }
         };
         let beat = async {
@@ -75,7 +116,53 @@ impl Delivery {
                 self.heartbeat.send_modify(|n| *n += 1);
             }
         };
-        tokio::join!(changes, beat);
+        tokio::join!(notifications, resync, beat);
+    }
+
+    /// Brings every snapshot up to the newest change-log entry: reloads the topics changed since
+    /// the revision held (everything when that part of the log was purged), and only then moves
+    /// the revision, so a failed reload is retried.
+    pub async fn catch_up(&self, db: &Db) -> Result<(), AppError> {
+        let held = self.revision.load(Ordering::Acquire);
+        // Read before reloading: whatever the log holds up to here is in what the reload reads.
+        let (latest, oldest) = log_bounds(db).await?;
+        if latest > held {
+            let topics = if held == 0 || oldest > held + 1 {
+                Topic::ALL.to_vec()
+            } else {
+                changed_since(db, held).await?
+            };
+            self.refresh(db, &topics).await?;
+            self.revision.fetch_max(latest, Ordering::AcqRel);
+            self.peer_refreshes.fetch_add(1, Ordering::Relaxed);
+        }
+        self.synced_at.store(super::db::now_ms(), Ordering::Release);
+        Ok(())
+    }
+
+    /// Reloads every snapshot and takes the log's newest entry as held (at start, and after the
+    /// PostgreSQL listener reconnects).
+    pub async fn reload_all(&self, db: &Db) -> Result<(), AppError> {
+        let (latest, _) = log_bounds(db).await?;
+        self.refresh(db, Topic::ALL).await?;
+        self.revision.fetch_max(latest, Ordering::AcqRel);
+        self.synced_at.store(super::db::now_ms(), Ordering::Release);
+        Ok(())
+    }
+
+    /// The newest change-log entry the snapshots hold.
+    pub fn revision(&self) -> i64 {
+        self.revision.load(Ordering::Acquire)
+    }
+
+    /// How long ago the snapshots were last confirmed current (`None`: never).
+    pub fn sync_age(&self) -> Option<Duration> {
+        match self.synced_at.load(Ordering::Acquire) {
+            0 => None,
+            at => Some(Duration::from_millis(
+                (super::db::now_ms() - at).max(0) as u64
+            )),
+        }
     }
 
     /// Changes every [`HEARTBEAT`] while the server runs.
@@ -99,43 +186,18 @@ impl Delivery {
                 continue;
             }
             // Anything may have changed while we were not listening.
-            self.refresh_logged(db, Topic::ALL).await;
+            if let Err(e) = self.reload_all(db).await {
+                tracing::warn!(error = %e, "reloading after reconnecting failed; the revision check retries");
+            }
             self.following.store(true, Ordering::Release);
-            // Until the connection drops; then reconnect and catch up.
-            while let Ok(Some(n)) = listener.try_recv().await {
-                if let Some(topic) = Topic::parse(n.payload()) {
-                    self.refresh_logged(db, &[topic]).await;
-                    self.peer_refreshes.fetch_add(1, Ordering::Relaxed);
+            // Until the connection drops; then reconnect and catch up. A dead connection that
+            // never says so is covered by the revision check.
+            while let Ok(Some(_)) = listener.try_recv().await {
+                if let Err(e) = self.catch_up(db).await {
+                    tracing::warn!(error = %e, "catching up after a notification failed; the revision check retries");
                 }
             }
             self.following.store(false, Ordering::Release);
-        }
-    }
-
-    async fn follow_log(&self, db: &Db) {
-        let mut seen = last_change(db).await.unwrap_or(0);
-        self.following.store(true, Ordering::Release);
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
-        loop {
-            tick.tick().await;
-            let Ok(latest) = last_change(db).await else {
-                continue;
-            };
-            if latest > seen {
-                let rows = sqlx::query("SELECT DISTINCT topic FROM changes WHERE id > $1")
-                    .bind(seen)
-                    .fetch_all(db.reader())
-                    .await;
-                let topics: Vec<Topic> = rows
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|r| r.try_get::<String, _>("topic").ok())
-                    .filter_map(|t| Topic::parse(&t))
-                    .collect();
-                self.refresh_logged(db, &topics).await;
-                self.peer_refreshes.fetch_add(1, Ordering::Relaxed);
-                seen = latest;
-            }
         }
     }
 
@@ -163,19 +225,27 @@ impl Delivery {
     pub fn peer_refreshes(&self) -> u64 {
         self.peer_refreshes.load(Ordering::Relaxed)
     }
-
-    async fn refresh_logged(&self, db: &Db, topics: &[Topic]) {
-        if let Err(e) = self.refresh(db, topics).await {
-            tracing::error!(error = %e, "refreshing delivery snapshots failed");
-        }
-    }
 }
 
-async fn last_change(db: &Db) -> Result<i64, AppError> {
-    Ok(
-        sqlx::query("SELECT COALESCE(MAX(id), 0) AS id FROM changes")
-            .fetch_one(db.reader())
-            .await?
-            .try_get("id")?,
+/// The newest and the oldest change-log entry (0 for an empty log).
+async fn log_bounds(db: &Db) -> Result<(i64, i64), AppError> {
+    let row = sqlx::query(
+        "SELECT COALESCE(MAX(id), 0) AS latest, COALESCE(MIN(id), 0) AS oldest FROM changes",
     )
+    .fetch_one(db.reader())
+    .await?;
+    Ok((row.try_get("latest")?, row.try_get("oldest")?))
+}
+
+/// The topics of the change-log entries after `id`.
+async fn changed_since(db: &Db, id: i64) -> Result<Vec<Topic>, AppError> {
+    let rows = sqlx::query("SELECT DISTINCT topic FROM changes WHERE id > $1")
+        .bind(id)
+        .fetch_all(db.reader())
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| r.try_get::<String, _>("topic").ok())
+        .filter_map(|t| Topic::parse(&t))
+        .collect())
 }

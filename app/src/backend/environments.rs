@@ -1,6 +1,7 @@
 //! Environments: queries and the commands that change them.
 
 use super::actor::Actor;
+use super::changes::Topic;
 use super::command::{Applied, AuditRecord, Command, Context, conflict, snapshot};
 use super::db::{Db, Tx, flag};
 use crate::AppError;
@@ -134,6 +135,12 @@ impl Command for NewEnvironment {
         Validate::validate(self)
     }
 
+    /// Every snapshot is per environment: a new one starts serving, a deleted one's SDK keys
+    /// stop working, everywhere.
+    fn topics(&self) -> &'static [Topic] {
+        Topic::ALL
+    }
+
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<Environment>, AppError> {
         if find(tx, &self.key).await?.is_some() {
             return Err(AppError::field(
@@ -174,6 +181,12 @@ impl Command for UpdateEnvironment {
         Validate::validate(self)
     }
 
+    /// Every snapshot is per environment: a new one starts serving, a deleted one's SDK keys
+    /// stop working, everywhere.
+    fn topics(&self) -> &'static [Topic] {
+        Topic::ALL
+    }
+
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<Environment>, AppError> {
         let before = load_for_update(tx, &self.key, self.version).await?;
         let name = self.name.trim();
@@ -210,6 +223,12 @@ impl Command for DeleteEnvironment {
 
     fn validate(&self) -> Result<(), FieldErrors> {
         Validate::validate(self)
+    }
+
+    /// Every snapshot is per environment: a new one starts serving, a deleted one's SDK keys
+    /// stop working, everywhere.
+    fn topics(&self) -> &'static [Topic] {
+        Topic::ALL
     }
 
     async fn apply(self, tx: &mut Tx, _: &Context<'_>) -> Result<Applied<()>, AppError> {

@@ -16,6 +16,7 @@ mod ofrep;
 mod ops;
 mod permissions;
 mod racing_writers;
+mod replicas;
 mod shared_definitions;
 mod tokens;
 mod validation;
