@@ -9,6 +9,7 @@ mod auth;
 mod cli;
 mod concurrency;
 mod config;
+mod limits;
 mod menus;
 mod ofrep;
 mod ops;
