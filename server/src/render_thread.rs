@@ -71,17 +71,16 @@ pub async fn on_render_thread(
 ) -> Response {
     let is_rpc = request.uri().path().starts_with(app::api::PREFIX);
     let path = request.uri().path().to_string();
-    let mut task = handle().spawn(async move {
+    let mut task = AbortOnDrop(handle().spawn(async move {
         let (parts, body) = next.run(request).await.into_parts();
         to_bytes(body, usize::MAX)
             .await
             .map(|bytes| Response::from_parts(parts, Body::from(bytes)))
-    });
-    let finished = match tokio::time::timeout(limit, &mut task).await {
+    }));
+    let finished = match tokio::time::timeout(limit, &mut task.0).await {
         Ok(finished) => finished,
         Err(_) => {
-            // Cancelled at its next await: whatever it waits on (a query, say) is dropped.
-            task.abort();
+            // Cancelled at its next await (by the guard): what it waits on is dropped.
             tracing::error!(%path, limit_ms = limit.as_millis() as u64, "a dashboard request did not answer in time");
             return too_slow(is_rpc);
         }
@@ -96,6 +95,17 @@ pub async fn on_render_thread(
             tracing::error!(error = %e, "the render task failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+/// Cancels the render task when its request is given up: on the deadline, and when the client's
+/// connection goes (the middleware's future is dropped), so no task outlives its request holding
+/// a database connection (which would also hold up the pool's close at shutdown).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

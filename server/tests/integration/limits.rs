@@ -61,16 +61,20 @@ async fn slow_heads_are_dropped_while_other_clients_are_served() {
     };
     let server = TestServer::start_with_http(Backend::Sqlite, Settings::default(), http).await;
     const SLOW: usize = 300;
-    const HEAD: &[u8] =
-        b"GET /healthz HTTP/1.1\r\nHost: slow.example\r\nUser-Agent: one byte a second\r\n\r\n";
+    // Half look like watch requests, which the lean path waits for before handing them to hyper.
+    const HEADS: [&[u8]; 2] = [
+        b"GET /healthz HTTP/1.1\r\nHost: slow.example\r\nUser-Agent: one byte a second\r\n\r\n",
+        b"GET /api/v1/config/staging/checkout/watch HTTP/1.1\r\nHost: slow.example\r\n\r\n",
+    ];
     let mut slow = Vec::new();
-    for _ in 0..SLOW {
+    for n in 0..SLOW {
         let addr = addr(&server);
+        let head = HEADS[n % 2];
         slow.push(tokio::spawn(async move {
             let mut stream = TcpStream::connect(&addr).await.unwrap();
             let mut buf = [0u8; 1024];
             // A byte a second until the server closes the connection (or the head is sent).
-            for (sent, byte) in HEAD.iter().enumerate() {
+            for (sent, byte) in head.iter().enumerate() {
                 tokio::select! {
                     read = stream.read(&mut buf) => {
                         let answered = matches!(read, Ok(n) if n > 0 && buf[..n].starts_with(b"HTTP/1.1 200"));
