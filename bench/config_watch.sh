@@ -21,6 +21,8 @@ server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$data"; }
 trap cleanup EXIT
 export SWITCHBOARD_DATA_DIR="$data" RUST_LOG=warn
+# Every watcher uses the one SDK key: lift the per-key stream cap (and the connection cap) above N.
+export SWITCHBOARD_STREAMS_PER_KEY=$(( watchers + 100 )) SWITCHBOARD_MAX_CONNECTIONS=$(( watchers + 1000 ))
 export BENCH_EMAIL=bench@example.com BENCH_PASSWORD="bench admin passphrase"
 SDK_KEY=$("$bin" create-sdk-key --environment staging --name bench)
 

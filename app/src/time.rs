@@ -17,8 +17,20 @@ pub fn format_utc(ms: Millis) -> String {
     )
 }
 
+/// Years are four digits, as in RFC 3339 (`date-fullyear = 4DIGIT`); a longer one (a typo, or an
+/// attempt) would overflow the day and millisecond arithmetic.
+pub const YEAR_DIGITS: usize = 4;
+
+/// Whether `s` starts with a year of more than [`YEAR_DIGITS`] digits (or a signed one), for a
+/// clearer message than "not a date".
+pub fn year_out_of_range(s: &str) -> bool {
+    let year = s.trim().split('-').next().unwrap_or("");
+    year.starts_with(['+', '-'])
+        || (year.len() > YEAR_DIGITS && year.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Parses what an `<input type="datetime-local">` or `type="date"` gives (`2026-11-22T14:03`,
-/// `2026-11-22T14:03:05` or `2026-11-22`), read as UTC.
+/// `2026-11-22T14:03:05` or `2026-11-22`), read as UTC. Years 0000 to 9999.
 pub fn parse_utc(s: &str) -> Option<Millis> {
     let s = s.trim();
     let (date, time) = match s.split_once(['T', ' ']) {
@@ -26,7 +38,11 @@ pub fn parse_utc(s: &str) -> Option<Millis> {
         None => (s, None),
     };
     let mut dp = date.split('-');
-    let y: i64 = dp.next()?.parse().ok()?;
+    let year = dp.next()?;
+    if year.len() != YEAR_DIGITS || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: i64 = year.parse().ok()?;
     let m: u32 = dp.next()?.parse().ok()?;
     let d: u32 = dp.next()?.parse().ok()?;
     if dp.next().is_some() || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
@@ -50,7 +66,11 @@ pub fn parse_utc(s: &str) -> Option<Millis> {
         }
     }
     let days = days_from_civil(y, m, d);
-    Some(((days * 86_400) + hh * 3600 + mm * 60 + ss) * 1000)
+    // Cannot overflow with four-digit years; checked all the same, as a parser of input must not
+    // panic whatever changes around it.
+    days.checked_mul(86_400)?
+        .checked_add(hh * 3600 + mm * 60 + ss)?
+        .checked_mul(1000)
 }
 
 /// Parses an RFC 3339 timestamp (`2022-01-29T13:00:00.000Z`, `2022-01-22T13:00:00+02:00`; a bare
@@ -83,7 +103,9 @@ pub fn parse_rfc3339(s: &str) -> Option<Millis> {
     } else {
         return None;
     };
-    Some(parse_utc(&format!("{date}T{whole}"))? + millis - offset_ms)
+    parse_utc(&format!("{date}T{whole}"))?
+        .checked_add(millis)?
+        .checked_sub(offset_ms)
 }
 
 fn is_leap(y: i64) -> bool {
@@ -183,5 +205,35 @@ mod tests {
             assert_eq!(parse_utc(bad), None, "{bad}");
         }
         assert!(parse_utc("2024-02-29").is_some());
+    }
+
+    /// Years past four digits overflowed (a panic in debug builds, a wrong instant in release).
+    #[test]
+    fn huge_and_signed_years_are_refused_not_overflowed() {
+        for bad in [
+            "99999999999999-01-01T00:00:00Z",
+            "9223372036854775807-01-01",
+            "292278994-08-17T07:12:55Z",
+            "10000-01-01T00:00:00Z",
+            "+2022-01-29T13:00:00Z",
+            "-2022-01-29",
+            "202-01-29",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+            assert_eq!(parse_utc(bad), None, "{bad}");
+        }
+        assert!(year_out_of_range("99999999999999-01-01T00:00:00Z"));
+        assert!(year_out_of_range("+2022-01-29"));
+        assert!(!year_out_of_range("2022-01-29"));
+        assert!(!year_out_of_range("soon"));
+        // The range's ends: 0000-01-01 and 9999-12-31, by the civil calendar.
+        assert_eq!(
+            parse_rfc3339("0000-01-01T00:00:00Z"),
+            Some(-62_167_219_200_000)
+        );
+        assert_eq!(
+            parse_rfc3339("9999-12-31T23:59:59.999Z"),
+            Some(253_402_300_799_999)
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! The HTTP application: operations endpoints, APIs, and the Leptos dashboard, behind the
 //! security, metrics and body-size layers.
 
+use crate::config::Http;
 use crate::{
     config_delivery, menu_delivery, metrics, ofrep, openapi, ops, render_thread, rest, rpc_status,
-    security,
+    security, streams,
 };
 use app::backend::AppState;
 use app::{App, shell};
@@ -13,10 +14,16 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower_http::limit::RequestBodyLimitLayer;
 
+/// The application with the default HTTP settings.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    router_with(state, max_body_bytes, &Http::default())
+}
+
+pub fn router_with(state: AppState, max_body_bytes: usize, http: &Http) -> Router {
     // Record from the first request on, not from the first scrape.
     metrics::handle();
-    let routes = generate_route_list(App);
+    // Rendering the app to list its routes is Leptos work, so it belongs on the render thread.
+    let routes = render_thread::run(|| generate_route_list(App));
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -31,7 +38,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
-        .layer(axum::middleware::from_fn(render_thread::on_render_thread))
+        .layer(axum::middleware::from_fn_with_state(
+            render_thread::Deadline(http.render_timeout),
+            render_thread::on_render_thread,
+        ))
         // Refused before they reach the render thread.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -55,5 +65,9 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .layer(axum::middleware::from_fn(rpc_status::correct))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::Extension(metrics::ScrapeToken(
+            http.metrics_token.as_deref().map(Into::into),
+        )))
+        .layer(axum::Extension(streams::Streams::new(http.streams_per_key)))
         .with_state(state)
 }

@@ -14,8 +14,47 @@ pub struct Config {
     pub db_max_connections: u32,
     pub settings: Settings,
     pub max_body_bytes: usize,
+    /// Connection limits and the other settings of the HTTP layer.
+    pub http: Http,
     pub json_logs: bool,
     pub bootstrap_admin: Option<BootstrapAdmin>,
+}
+
+/// The HTTP layer's limits (README, Configuration). The defaults suit one server process; tests
+/// shrink the timeouts.
+#[derive(Debug, Clone)]
+pub struct Http {
+    /// A request head must arrive within this once the server waits for one; hyper starts the
+    /// clock when a connection opens and again after each answer, so it also ends idle keep-alive.
+    pub header_timeout: Duration,
+    /// A connection on which no byte moves either way for this long is closed (a stalled body, a
+    /// client that stopped reading). Above the longest long poll and the watch heartbeat.
+    pub idle_timeout: Duration,
+    /// Open connections at most; further ones wait in the listen backlog.
+    pub max_connections: usize,
+    /// Watch streams plus waiting long polls per SDK key; more get 429.
+    pub streams_per_key: usize,
+    /// After SIGTERM, how long in-flight requests may take before the remaining connections are
+    /// closed.
+    pub shutdown_grace: Duration,
+    /// A dashboard page or server function that has not answered in this long gets an error page.
+    pub render_timeout: Duration,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Http {
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(120),
+            max_connections: 20_000,
+            streams_per_key: 2_000,
+            shutdown_grace: Duration::from_secs(10),
+            render_timeout: Duration::from_secs(20),
+            metrics_token: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +149,17 @@ pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, Confi
         db_max_connections: number("SWITCHBOARD_DB_MAX_CONNECTIONS", 10, 1)? as u32,
         settings,
         max_body_bytes: number("SWITCHBOARD_MAX_BODY_BYTES", 1024 * 1024, 1024)? as usize,
+        http: Http {
+            header_timeout: Duration::from_secs(number("SWITCHBOARD_HEADER_TIMEOUT_SECS", 10, 1)?),
+            idle_timeout: Duration::from_secs(number("SWITCHBOARD_IDLE_TIMEOUT_SECS", 120, 1)?),
+            max_connections: number("SWITCHBOARD_MAX_CONNECTIONS", 20_000, 1)? as usize,
+            streams_per_key: number("SWITCHBOARD_STREAMS_PER_KEY", 2_000, 1)? as usize,
+            shutdown_grace: Duration::from_secs(number("SWITCHBOARD_SHUTDOWN_GRACE_SECS", 10, 1)?),
+            render_timeout: Duration::from_secs(number("SWITCHBOARD_RENDER_TIMEOUT_SECS", 20, 1)?),
+            metrics_token: get("SWITCHBOARD_METRICS_TOKEN")
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty()),
+        },
         json_logs: get("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
         bootstrap_admin,
     })

@@ -3,7 +3,8 @@
 //! with `Last-Event-ID` resume. All answers come from the in-memory snapshot; a publish wakes every
 //! waiting instance of that namespace through its watch channel.
 
-use crate::sdk_auth::SdkEnvironment;
+use crate::sdk_auth::SdkKey;
+use crate::streams::{self, Streams};
 use crate::wakeups::{Wake, wakeups};
 use app::backend::AppState;
 use app::backend::config::instances::{Delivered, Held};
@@ -261,11 +262,13 @@ fn etag_version(headers: &HeaderMap) -> Option<i64> {
         (status = 400, description = "INVALID_INSTANCE, INVALID_LABELS or INVALID_PARAMETER"),
         (status = 401, description = "No valid SDK key"),
         (status = 403, description = "WRONG_ENVIRONMENT: the SDK key belongs to another environment"),
-        (status = 404, description = "NAMESPACE_NOT_FOUND: nothing published there")),
+        (status = 404, description = "NAMESPACE_NOT_FOUND: nothing published there"),
+        (status = 429, description = "TOO_MANY_STREAMS: the SDK key already holds its share of watch streams and long polls (Retry-After)")),
     security(("sdk_key" = [])))]
 pub async fn fetch(
     State(state): State<AppState>,
-    SdkEnvironment(key_env): SdkEnvironment,
+    axum::Extension(open_streams): axum::Extension<Streams>,
+    key: SdkKey,
     Path((environment, namespace)): Path<(String, String)>,
     Query(params): Query<Params>,
     headers: HeaderMap,
@@ -282,7 +285,7 @@ pub async fn fetch(
             ));
         }
     };
-    let current = state_for(&state, &key_env, &environment, &namespace)?;
+    let current = state_for(&state, &key.environment, &environment, &namespace)?;
     let Some((mut served, mut gray)) = pick(&current, &namespace, &caller) else {
         return Err(failure(
             StatusCode::NOT_FOUND,
@@ -295,6 +298,10 @@ pub async fn fetch(
         && served.version == since
     {
         // Long poll: until the version this caller gets changes, the wait ends, or shutdown.
+        let _counted = match open_streams.open(key.id) {
+            Ok(permit) => permit,
+            Err(refused) => return Ok(refused),
+        };
         let Some(mut rx) = state.delivery.config.subscribe(&environment, &namespace) else {
             return Ok(not_modified(&served, gray));
         };
@@ -387,17 +394,23 @@ impl Drop for Watching {
         (status = 400, description = "INVALID_INSTANCE or INVALID_LABELS"),
         (status = 401, description = "No valid SDK key"),
         (status = 403, description = "WRONG_ENVIRONMENT"),
-        (status = 404, description = "NAMESPACE_NOT_FOUND")),
+        (status = 404, description = "NAMESPACE_NOT_FOUND"),
+        (status = 429, description = "TOO_MANY_STREAMS: the SDK key already holds its share of watch streams and long polls (Retry-After)")),
     security(("sdk_key" = [])))]
 pub async fn watch(
     State(state): State<AppState>,
-    SdkEnvironment(key_env): SdkEnvironment,
+    axum::Extension(open_streams): axum::Extension<Streams>,
+    key: SdkKey,
     Path((environment, namespace)): Path<(String, String)>,
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let caller = caller(&params, &headers)?;
-    state_for(&state, &key_env, &environment, &namespace)?;
+    state_for(&state, &key.environment, &environment, &namespace)?;
+    let counted = match open_streams.open(key.id) {
+        Ok(permit) => permit,
+        Err(refused) => return Ok(refused),
+    };
     let Some(rx) = state.delivery.config.subscribe(&environment, &namespace) else {
         return Err(failure(
             StatusCode::NOT_FOUND,
@@ -431,7 +444,7 @@ pub async fn watch(
                 HeaderValue::from_static("no"),
             ),
         ],
-        Body::from_stream(events(watching, rx)),
+        Body::from_stream(streams::counted(counted, events(watching, rx))),
     )
         .into_response())
 }

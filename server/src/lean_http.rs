@@ -43,14 +43,16 @@ pub enum Route {
 }
 
 /// Looks at a new connection's first request without consuming it, unless it is a watch request.
-pub async fn route(stream: &mut TcpStream, peer: SocketAddr) -> Route {
+/// A connection that sends nothing within `header_timeout` is closed.
+pub async fn route(stream: &mut TcpStream, peer: SocketAddr, header_timeout: Duration) -> Route {
     let mut buf = vec![0u8; HEAD_MAX];
-    let deadline = Instant::now() + HEAD_WAIT;
+    let started = Instant::now();
+    let closing = started + header_timeout;
+    let deadline = started + HEAD_WAIT;
     loop {
-        let n = match tokio::time::timeout_at(deadline, stream.peek(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => return Route::Gone,
+        let n = match tokio::time::timeout_at(closing, stream.peek(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return Route::Gone,
             Ok(Ok(n)) => n,
-            Err(_) => return Route::Hyper,
         };
         match parse(&buf[..n], peer) {
             Head::Watch(request, len) => {
@@ -144,8 +146,14 @@ fn is_watch(target: &str) -> bool {
 }
 
 /// Answers the request through the router and closes the connection when the answer ends: at
-/// once for an error, when the client goes or the server shuts down for a watch stream.
-pub async fn answer(mut stream: TcpStream, router: Router, request: Request<Body>) {
+/// once for an error, when the client goes or the server shuts down for a watch stream. A write
+/// that cannot complete within `idle_timeout` (the client stopped reading) ends it too.
+pub async fn answer(
+    mut stream: TcpStream,
+    router: Router,
+    request: Request<Body>,
+    idle_timeout: Duration,
+) {
     // Boxed so the middleware's futures are freed once the head is known, instead of sizing
     // this future (kept for as long as the stream is open) after them.
     let Ok(response) = Box::pin(router.oneshot(request)).await;
@@ -158,11 +166,12 @@ pub async fn answer(mut stream: TcpStream, router: Router, request: Request<Body
         };
         let mut out = head(&parts, Some(bytes.len()));
         out.extend_from_slice(&bytes);
-        let _ = stream.write_all(&out).await;
-        let _ = stream.shutdown().await;
+        if write(&mut stream, &out, idle_timeout).await {
+            let _ = tokio::time::timeout(idle_timeout, stream.shutdown()).await;
+        }
         return;
     }
-    if stream.write_all(&head(&parts, None)).await.is_err() {
+    if !write(&mut stream, &head(&parts, None), idle_timeout).await {
         return;
     }
     let mut data = body.into_data_stream();
@@ -171,7 +180,7 @@ pub async fn answer(mut stream: TcpStream, router: Router, request: Request<Body
         tokio::select! {
             next = data.next() => match next {
                 Some(Ok(bytes)) => {
-                    if stream.write_all(&bytes).await.is_err() {
+                    if !write(&mut stream, &bytes, idle_timeout).await {
                         return;
                     }
                 }
@@ -191,7 +200,15 @@ pub async fn answer(mut stream: TcpStream, router: Router, request: Request<Body
             }
         }
     }
-    let _ = stream.shutdown().await;
+    let _ = tokio::time::timeout(idle_timeout, stream.shutdown()).await;
+}
+
+/// Writes all of `bytes`; false when the client went or has not taken them within `limit`.
+async fn write(stream: &mut TcpStream, bytes: &[u8], limit: Duration) -> bool {
+    matches!(
+        tokio::time::timeout(limit, stream.write_all(bytes)).await,
+        Ok(Ok(()))
+    )
 }
 
 /// The status line and headers as hyper writes them, framed by length or by closing.

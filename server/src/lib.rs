@@ -20,5 +20,6 @@ pub mod rpc_status;
 pub mod sdk_auth;
 pub mod security;
 pub mod serve;
+pub mod streams;
 pub mod wakeups;
 pub mod watch_listener;

@@ -4,7 +4,8 @@
 //! in-memory snapshot and the shared filter; a publish or a flag change wakes every watcher.
 
 use crate::config_delivery::{Failure, failure, same_environment};
-use crate::sdk_auth::SdkEnvironment;
+use crate::sdk_auth::{SdkEnvironment, SdkKey};
+use crate::streams::{self, Streams};
 use crate::wakeups::{Wake, wakeups};
 use app::backend::AppState;
 use app::backend::db::now_ms;
@@ -306,17 +307,23 @@ pub async fn fetch_with_body(
         (status = 400, description = "INVALID_CONTEXT"),
         (status = 401, description = "No valid SDK key"),
         (status = 403, description = "WRONG_ENVIRONMENT"),
-        (status = 404, description = "MENU_NOT_FOUND")),
+        (status = 404, description = "MENU_NOT_FOUND"),
+        (status = 429, description = "TOO_MANY_STREAMS: the SDK key already holds its share of watch streams and long polls (Retry-After)")),
     security(("sdk_key" = [])))]
 pub async fn watch(
     State(state): State<AppState>,
-    SdkEnvironment(key_env): SdkEnvironment,
+    axum::Extension(open_streams): axum::Extension<Streams>,
+    key: SdkKey,
     Path((environment, menu)): Path<(String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let (caller, ctx) = caller(from_query(pairs))?;
-    published(&state.delivery, &key_env, &environment, &menu)?;
+    published(&state.delivery, &key.environment, &environment, &menu)?;
+    let counted = match open_streams.open(key.id) {
+        Ok(permit) => permit,
+        Err(refused) => return Ok(refused),
+    };
     let Some(rx) = state.delivery.menus.subscribe(&environment, &menu) else {
         return Err(failure(
             StatusCode::NOT_FOUND,
@@ -346,7 +353,10 @@ pub async fn watch(
                 HeaderValue::from_static("no"),
             ),
         ],
-        Body::from_stream(events(state.delivery.clone(), view, rx, last_id)),
+        Body::from_stream(streams::counted(
+            counted,
+            events(state.delivery.clone(), view, rx, last_id),
+        )),
     )
         .into_response())
 }

@@ -4,12 +4,14 @@
 use app::backend::AppState;
 use app::backend::db::now_ms;
 use app::backend::request_info::bearer;
+use app::backend::sdk_keys::KeyEntry;
 use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use std::sync::Arc;
 
 /// The environment whose SDK key authenticated the request.
 pub struct SdkEnvironment(pub String);
@@ -27,6 +29,21 @@ impl IntoResponse for MissingKey {
     }
 }
 
+/// The SDK key itself, for the handlers that count what each key holds open.
+pub struct SdkKey {
+    pub id: i64,
+    pub environment: String,
+}
+
+fn authenticate(parts: &Parts, state: &AppState) -> Result<Arc<KeyEntry>, MissingKey> {
+    let secret = bearer(&parts.headers).ok_or(MissingKey)?;
+    state
+        .delivery
+        .keys
+        .authenticate(&secret, now_ms())
+        .ok_or(MissingKey)
+}
+
 impl FromRequestParts<AppState> for SdkEnvironment {
     type Rejection = MissingKey;
 
@@ -34,12 +51,22 @@ impl FromRequestParts<AppState> for SdkEnvironment {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let secret = bearer(&parts.headers).ok_or(MissingKey)?;
-        let key = state
-            .delivery
-            .keys
-            .authenticate(&secret, now_ms())
-            .ok_or(MissingKey)?;
+        let key = authenticate(parts, state)?;
         Ok(SdkEnvironment(key.environment.clone()))
+    }
+}
+
+impl FromRequestParts<AppState> for SdkKey {
+    type Rejection = MissingKey;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let key = authenticate(parts, state)?;
+        Ok(SdkKey {
+            id: key.id,
+            environment: key.environment.clone(),
+        })
     }
 }

@@ -36,7 +36,7 @@ pub fn leptos_options() -> Result<LeptosOptions, String> {
     Ok(options)
 }
 
-/// Serves until SIGINT or SIGTERM, letting in-flight requests finish.
+/// Serves until SIGINT or SIGTERM, letting in-flight requests finish within the grace period.
 pub async fn serve(config: Config) -> Result<(), String> {
     let leptos_options = leptos_options()?;
     let addr = leptos_options.site_addr;
@@ -84,12 +84,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
         db.clone(),
         state.settings.clone(),
     ));
-    let router = crate::app::router(state, config.max_body_bytes);
+    let router = crate::app::router_with(state, config.max_body_bytes, &config.http);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, backend = db.backend().name(), "Switchboard is listening on http://{addr}");
-    crate::watch_listener::serve(listener, router, {
+    crate::watch_listener::serve_with(listener, router, &config.http, {
         let delivery = delivery.clone();
         async move {
             shutdown_signal().await;

@@ -37,6 +37,44 @@ impl FlagQuery {
             .unwrap_or(Self::DEFAULT_PER_PAGE)
             .clamp(1, Self::MAX_PER_PAGE)
     }
+
+    /// How many flags come before this page, or why the page cannot exist: `(page - 1) *
+    /// per_page` overflowed for pages near `u32::MAX` (a panic in debug builds, a wrapped offset
+    /// in release).
+    pub fn offset(&self) -> Result<u32, String> {
+        let (page, per_page) = (self.page(), self.per_page());
+        (page - 1).checked_mul(per_page).ok_or_else(|| {
+            format!(
+                "Page {page} does not exist: with {per_page} flags per page, pages go up to {}",
+                u32::MAX / per_page + 1
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(page: u32, per_page: u32) -> FlagQuery {
+        FlagQuery {
+            page: Some(page),
+            per_page: Some(per_page),
+            ..FlagQuery::default()
+        }
+    }
+
+    #[test]
+    fn offsets_are_checked() {
+        assert_eq!(query(1, 50).offset(), Ok(0));
+        assert_eq!(query(3, 50).offset(), Ok(100));
+        // The last page whose offset fits in 32 bits (4,294,967,295 at most):
+        // (21,474,837 - 1) x 200 = 4,294,967,200.
+        assert_eq!(query(21_474_837, 200).offset(), Ok(4_294_967_200));
+        let e = query(u32::MAX, 200).offset().unwrap_err();
+        assert!(e.contains("pages go up to 21474837"), "{e}");
+        assert!(query(21_474_838, 200).offset().is_err());
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -188,9 +188,15 @@ pub fn check_constraint(c: &Constraint, field: &str, e: &mut FieldErrors) {
                     | Operator::NumGt
                     | Operator::NumGte => (!v.trim().parse::<f64>().is_ok_and(f64::is_finite))
                         .then_some("Enter a number"),
-                    Operator::DateBefore | Operator::DateAfter => crate::time::parse_rfc3339(v)
-                        .is_none()
-                        .then_some("Enter a date and time like 2026-01-31T12:00:00Z"),
+                    Operator::DateBefore | Operator::DateAfter => {
+                        match crate::time::parse_rfc3339(v) {
+                            Some(_) => None,
+                            None if crate::time::year_out_of_range(v) => {
+                                Some("Years have four digits, from 0000 to 9999")
+                            }
+                            None => Some("Enter a date and time like 2026-01-31T12:00:00Z"),
+                        }
+                    }
                     _ => semver::Version::parse(v.trim())
                         .is_err()
                         .then_some("Enter a semantic version like 1.4.2 or 2.0.0-beta.1"),
@@ -666,6 +672,10 @@ mod tests {
             (
                 c(Operator::DateAfter, &["yesterday"]),
                 "Enter a date and time like 2026-01-31T12:00:00Z",
+            ),
+            (
+                c(Operator::DateBefore, &["99999999999999-01-01T00:00:00Z"]),
+                "Years have four digits, from 0000 to 9999",
             ),
             (
                 c(Operator::SemverLt, &["v2"]),

@@ -183,6 +183,88 @@ fn serve_hints_at_the_first_admin_logs_json_and_stops_gracefully() {
     );
 }
 
+/// SIGTERM with an idle keep-alive connection, a request whose body never comes and a head that
+/// never ends, next to requests in flight: those get their answers, and the process exits within
+/// the grace period (2 s here) instead of waiting for the stalled ones forever.
+#[test]
+fn sigterm_exits_within_the_grace_period_whatever_connections_are_open() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = switchboard(dir.path())
+        .env("LEPTOS_SITE_ADDR", &addr)
+        .env("SWITCHBOARD_SHUTDOWN_GRACE_SECS", "2")
+        // Long enough that only the grace period can end the stalled connections.
+        .env("SWITCHBOARD_HEADER_TIMEOUT_SECS", "120")
+        .env("SWITCHBOARD_IDLE_TIMEOUT_SECS", "120")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(&addr, Duration::from_secs(20));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (results, waited) = rt.block_on(async {
+        let mut idle = TcpStream::connect(&addr).await.unwrap();
+        idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: idle\r\n\r\n")
+            .await
+            .unwrap();
+        let mut buf = [0u8; 1024];
+        let n = idle.read(&mut buf).await.unwrap();
+        assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
+        let mut stalled = TcpStream::connect(&addr).await.unwrap();
+        stalled
+            .write_all(b"POST /rpc/login HTTP/1.1\r\nHost: stalled\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+            .await
+            .unwrap();
+        let mut slow = TcpStream::connect(&addr).await.unwrap();
+        slow.write_all(b"GET /healthz HTTP/1.1\r\nHo").await.unwrap();
+        // Past the lean path's look at each new connection (at most a second).
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        let client = reqwest::Client::new();
+        let mut in_flight = Vec::new();
+        for _ in 0..4 {
+            let c = client.clone();
+            let url = format!("http://{addr}/rpc/login");
+            in_flight.push(tokio::spawn(async move {
+                c.post(url).json(&serde_json::json!({"credentials": {"email": "x@example.com", "password": "some long passphrase"}})).send().await.map(|r| r.status())
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let sent = std::time::Instant::now();
+        let mut results = Vec::new();
+        for h in in_flight {
+            results.push(h.await.unwrap());
+        }
+        let waited = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some((status, sent.elapsed()));
+            }
+            if sent.elapsed() > Duration::from_secs(20) {
+                break None;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        drop((idle, stalled, slow));
+        (results, waited)
+    });
+    let Some((status, took)) = waited else {
+        let _ = child.kill();
+        panic!("still running 20 s after SIGTERM (grace period: 2 s)");
+    };
+    assert!(status.success(), "exits cleanly after SIGTERM: {status}");
+    // The grace period plus what closing and flushing take.
+    assert!(
+        took < Duration::from_secs(6),
+        "exited {took:?} after SIGTERM"
+    );
+    for r in &results {
+        let status = r.as_ref().expect("in-flight request was cut off");
+        assert!(status.as_u16() == 401 || status.as_u16() == 429, "{status}");
+    }
+}
+
 #[test]
 fn import_unleash_and_create_an_sdk_key_then_apps_evaluate_the_flags() {
     let dir = tempfile::tempdir().unwrap();

@@ -7,7 +7,7 @@ use app::backend::{AppState, Db, Settings};
 use leptos::config::LeptosOptions;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::config::BootstrapAdmin;
+use server::config::{BootstrapAdmin, Http};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::net::TcpListener;
@@ -175,19 +175,37 @@ impl TestServer {
     }
 
     pub async fn start_with(backend: Backend, settings: Settings) -> TestServer {
+        Self::start_with_http(backend, settings, Http::default()).await
+    }
+
+    /// With its own HTTP limits (timeouts, caps), usually small ones so tests stay fast.
+    pub async fn start_with_http(backend: Backend, settings: Settings, http: Http) -> TestServer {
         let test_db = TestDb::create(backend).await;
         let url = test_db.url.clone();
-        Self::start_on(backend, settings, url, Some(test_db)).await
+        Self::start_on(backend, settings, http, url, Some(test_db)).await
     }
 
     /// A second server process on the same database (as another replica would run).
     pub async fn start_sharing(other: &TestServer) -> TestServer {
-        Self::start_on(other.backend, Settings::default(), other.url.clone(), None).await
+        Self::start_sharing_with_http(other, Http::default()).await
+    }
+
+    /// [`TestServer::start_sharing`] with its own HTTP limits.
+    pub async fn start_sharing_with_http(other: &TestServer, http: Http) -> TestServer {
+        Self::start_on(
+            other.backend,
+            Settings::default(),
+            http,
+            other.url.clone(),
+            None,
+        )
+        .await
     }
 
     async fn start_on(
         backend: Backend,
         settings: Settings,
+        http: Http,
         url: String,
         test_db: Option<TestDb>,
     ) -> TestServer {
@@ -225,10 +243,10 @@ impl TestServer {
             leptos_options,
             delivery,
         };
-        let router = server::app::router(state.clone(), 64 * 1024);
+        let router = server::app::router_with(state.clone(), 64 * 1024, &http);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            server::watch_listener::serve(listener, router, async {
+            server::watch_listener::serve_with(listener, router, &http, async {
                 let _ = rx.await;
             })
             .await

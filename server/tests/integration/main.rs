@@ -10,6 +10,7 @@ mod cli;
 mod concurrency;
 mod config;
 mod csrf;
+mod limits;
 mod login_abuse;
 mod menus;
 mod ofrep;

@@ -200,6 +200,90 @@ async fn concurrent_page_loads_all_answer(backend: Backend) {
     assert_eq!(res.status(), StatusCode::OK);
 }
 
+/// Every server builds its route list by rendering the app once. That ran on the caller's thread,
+/// so in a process with several servers (these tests) it overlapped other servers' page renders
+/// on the render thread: two threads in Leptos's reactive graph (one global arena) at once, which
+/// is how it deadlocks. Pages keep answering while other servers start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_answer_while_other_servers_start() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let admin = std::sync::Arc::new(server.admin().await);
+    let mut loads = Vec::new();
+    for client in 0..4 {
+        let admin = admin.clone();
+        loads.push(tokio::spawn(async move {
+            for round in 0..8 {
+                for path in ["/flags", "/audit", "/api-keys", "/users"] {
+                    let wait = std::time::Duration::from_secs(30);
+                    let res = tokio::time::timeout(wait, admin.page(path))
+                        .await
+                        .unwrap_or_else(|_| {
+                            panic!("{path} (client {client}, round {round}) never answered")
+                        });
+                    assert!(res.status().is_success(), "{path}: {}", res.status());
+                }
+            }
+        }));
+    }
+    for _ in 0..8 {
+        let other = TestServer::start(Backend::Sqlite).await;
+        other.stop().await;
+    }
+    for load in loads {
+        load.await.unwrap();
+    }
+    server.stop().await;
+}
+
+/// A page whose data cannot be read (here another session holds the sessions table, as a stalled
+/// database would) answers with an error page once the render deadline passes, instead of never;
+/// the render thread meanwhile serves other pages, and the page renders again once the database
+/// does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_cannot_render_fails_fast() {
+    use sqlx::Connection;
+    let http = server::config::Http {
+        render_timeout: std::time::Duration::from_secs(2),
+        ..Default::default()
+    };
+    let server =
+        TestServer::start_with_http(Backend::Postgres, app::backend::Settings::default(), http)
+            .await;
+    let admin = server.admin().await;
+    let mut blocker = sqlx::PgConnection::connect(server.database_url())
+        .await
+        .unwrap();
+    sqlx::query("BEGIN").execute(&mut blocker).await.unwrap();
+    sqlx::query("LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut blocker)
+        .await
+        .unwrap();
+    let wait = std::time::Duration::from_secs(15);
+    let res = tokio::time::timeout(wait, admin.page("/flags"))
+        .await
+        .expect("/flags never answered while the database was stalled");
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()["retry-after"], "5");
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("This page took too long")
+    );
+    // A page that needs no session renders meanwhile: the render thread is not held.
+    let res = tokio::time::timeout(wait, reqwest::get(server.url("/login")))
+        .await
+        .expect("/login never answered")
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    sqlx::query("ROLLBACK").execute(&mut blocker).await.unwrap();
+    let res = tokio::time::timeout(wait, admin.page("/flags"))
+        .await
+        .expect("/flags never answered after the database recovered");
+    assert_eq!(res.status(), StatusCode::OK);
+    server.stop().await;
+}
+
 on_both_backends!(
     concurrent_page_loads_all_answer,
     health_readiness_and_metrics,

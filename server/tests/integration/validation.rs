@@ -260,7 +260,49 @@ async fn administrators_cannot_lock_everyone_out(backend: Backend) {
     server.stop().await;
 }
 
+/// Numbers past what the arithmetic holds: a flag-list page whose offset overflows (400) and a
+/// date constraint with a huge year (a field error, 422, like any other invalid value). Both
+/// panicked in debug builds (and wrapped in release); nothing is stored.
+async fn overflowing_pages_and_years_are_refused(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let api = server.create_token("overflow", true, &[]).await;
+    let (status, body) = api.get("/flags?page=4294967295&per_page=200").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"], "bad_request", "{body}");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(message.contains("Page 4294967295 does not exist"), "{body}");
+    // The last page that exists is an empty page, not an error.
+    let (status, body) = api.get("/flags?page=21474837&per_page=200").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["flags"], json!([]));
+
+    let (status, body) = api
+        .post(
+            "/flags",
+            json!({"key": "dated", "name": "Dated", "kind": "boolean"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let before = stored(&server).await;
+    for year in ["99999999999999", "292278994", "+2026"] {
+        let settings = json!({
+            "enabled": true, "off_variant": "off", "default_variant": "off", "version": 0,
+            "rules": [{"id": "later", "constraints": [{"attribute": "currentTime", "operator": "DATE_AFTER", "values": [format!("{year}-01-01T00:00:00Z")]}], "serve": {"type": "variant", "variant": "on"}}]
+        });
+        let (status, body) = api.put("/flags/dated/environments/staging", settings).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{year}: {body}");
+        assert!(
+            body.to_string()
+                .contains("Years have four digits, from 0000 to 9999"),
+            "{year}: {body}"
+        );
+    }
+    assert_eq!(stored(&server).await, before);
+    server.stop().await;
+}
+
 on_both_backends!(
+    overflowing_pages_and_years_are_refused,
     invalid_payloads_get_field_errors_and_store_nothing,
     oversized_bodies_are_refused,
     administrators_cannot_lock_everyone_out,

@@ -12,7 +12,7 @@ use tokio::net::TcpStream;
 use tower::ServiceExt;
 
 /// A staging namespace `checkout` with v1 published; SDK keys for staging and production.
-async fn setup(server: &TestServer) -> (String, String) {
+pub async fn setup(server: &TestServer) -> (String, String) {
     let admin = server.create_token("config admin", true, &[]).await;
     let (status, body) = admin
         .post("/config/staging", json!({"key": "checkout"}))

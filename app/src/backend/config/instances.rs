@@ -10,6 +10,10 @@ use std::sync::{Arc, Mutex};
 /// Past this many instances per server, new ones are served but not listed.
 pub const INSTANCES_MAX: usize = 100_000;
 const FORGET_AFTER_MS: i64 = 24 * 60 * 60 * 1000;
+/// Forgotten instances are swept out at most this often, when a new instance arrives (a sweep
+/// walks every entry under the lock; once per new instance, as before, made filling the
+/// registry quadratic).
+const SWEEP_EVERY_MS: i64 = 60 * 1000;
 
 /// What an instance holds. A watch stream keeps this and updates it on every event without
 /// taking the registry lock (a publish reaches thousands of streams at once).
@@ -54,9 +58,34 @@ impl Seen {
 struct Registry {
     seen: HashMap<String, HashMap<String, HashMap<String, Seen>>>,
     total: usize,
+    swept_at: i64,
+}
+
+fn remembered(seen: &Seen, now: i64) -> bool {
+    seen.watching > 0 || now - seen.last_seen() < FORGET_AFTER_MS
 }
 
 impl Registry {
+    /// Forgets idle instances everywhere (not only in the namespace being recorded), so a full
+    /// registry makes room: before, the cap was checked first and returned early, so once full
+    /// nothing was ever forgotten and no new instance was listed again.
+    fn sweep(&mut self, now: i64) {
+        for namespaces in self.seen.values_mut() {
+            for instances in namespaces.values_mut() {
+                instances.retain(|_, s| remembered(s, now));
+            }
+            namespaces.retain(|_, instances| !instances.is_empty());
+        }
+        self.seen.retain(|_, namespaces| !namespaces.is_empty());
+        self.total = self
+            .seen
+            .values()
+            .flat_map(|namespaces| namespaces.values())
+            .map(HashMap::len)
+            .sum();
+        self.swept_at = now;
+    }
+
     fn namespace(&self, environment: &str, namespace: &str) -> Option<&HashMap<String, Seen>> {
         self.seen.get(environment)?.get(namespace)
     }
@@ -98,25 +127,24 @@ impl Instances {
             let seen = match known {
                 Some(seen) => seen,
                 None => {
+                    if now - r.swept_at >= SWEEP_EVERY_MS {
+                        r.sweep(now);
+                    }
                     if r.total >= INSTANCES_MAX {
                         return None;
                     }
-                    let ns = r
-                        .seen
+                    r.total += 1;
+                    r.seen
                         .entry(d.environment.to_string())
                         .or_default()
                         .entry(d.namespace.to_string())
-                        .or_default();
-                    let before = ns.len();
-                    ns.retain(|_, s| s.watching > 0 || now - s.last_seen() < FORGET_AFTER_MS);
-                    let forgotten = before - ns.len();
-                    let seen = ns.entry(d.instance_id.to_string()).or_insert_with(|| Seen {
-                        labels: BTreeMap::new(),
-                        held: Arc::default(),
-                        watching: 0,
-                    });
-                    r.total = r.total + 1 - forgotten;
-                    seen
+                        .or_default()
+                        .entry(d.instance_id.to_string())
+                        .or_insert_with(|| Seen {
+                            labels: BTreeMap::new(),
+                            held: Arc::default(),
+                            watching: 0,
+                        })
                 }
             };
             if seen.labels != *d.labels {
@@ -134,7 +162,7 @@ impl Instances {
             r.namespace(environment, namespace)
                 .map(|ns| {
                     ns.iter()
-                        .filter(|(_, s)| s.watching > 0 || now - s.last_seen() < FORGET_AFTER_MS)
+                        .filter(|(_, s)| remembered(s, now))
                         .map(|(id, s)| InstanceView {
                             instance_id: id.clone(),
                             labels: s.labels.clone(),
@@ -209,5 +237,30 @@ mod tests {
         held.update(5, true, later + 1);
         let a = &i.list("production", "checkout", later + 1)[0];
         assert_eq!((a.version, a.gray, a.last_seen), (5, true, later + 1));
+    }
+
+    /// A full registry whose instances have all gone quiet must take new ones once they are
+    /// forgotten; idle instances of other namespaces count as well.
+    #[test]
+    fn a_full_registry_forgets_idle_instances_to_list_new_ones() {
+        let i = Instances::default();
+        let labels = BTreeMap::new();
+        let ids: Vec<String> = (0..INSTANCES_MAX).map(|n| format!("old-{n}")).collect();
+        for id in &ids {
+            let mut d = delivered(id, &labels, 1);
+            d.namespace = "payments";
+            assert!(i.record(&d, 0, 1_000).is_some());
+        }
+        let watcher = delivered("watcher", &labels, 1);
+        // Full: a new instance is served but not listed.
+        assert!(i.record(&watcher, 1, 2_000).is_none());
+        assert!(i.list("production", "checkout", 2_000).is_empty());
+        // A day later the idle ones are forgotten and the new instance is listed.
+        let later = 1_000 + FORGET_AFTER_MS + 1;
+        assert!(i.record(&watcher, 1, later).is_some());
+        let listed = i.list("production", "checkout", later);
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].instance_id, "watcher");
+        assert!(i.list("production", "payments", later).is_empty());
     }
 }

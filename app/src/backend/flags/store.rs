@@ -211,6 +211,7 @@ pub async fn list(
         _ => " ORDER BY f.key",
     };
     let (page, per_page) = (query.page(), query.per_page());
+    let offset = query.offset().map_err(AppError::bad_request)?;
     let mut select = Sql::new(&format!(
         "SELECT {}, s.enabled AS env_enabled, s.rules AS env_rules",
         FLAG_COLUMNS
@@ -222,9 +223,7 @@ pub async fn list(
     select.append(&filter);
     select.push(order);
     select.push(" LIMIT ").bind_int(per_page as i64);
-    select
-        .push(" OFFSET ")
-        .bind_int(((page - 1) * per_page) as i64);
+    select.push(" OFFSET ").bind_int(i64::from(offset));
     let rows = select.query().fetch_all(db.reader()).await?;
     let flags = rows
         .iter()
