@@ -55,7 +55,7 @@ async fn load_flag(tx: &mut Tx, key: &str) -> Result<Flag, AppError> {
 
 /// Answers 403 unless the subject may change flags in every environment whose served result
 /// changes when the flag's definition goes from `before` to `after` (`None`: no such flag).
-pub(super) async fn ensure_definition_write(
+async fn ensure_definition_write(
     tx: &mut Tx,
     subject: &Subject,
     before: Option<&Flag>,
@@ -96,6 +96,32 @@ pub(super) async fn ensure_definition_write(
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Answers 403 unless the subject may create the flag: a new flag is served (off) in every
+/// environment at once, so its reach is worked out like any definition change.
+pub(super) async fn ensure_creation_allowed(
+    tx: &mut Tx,
+    subject: &Subject,
+    key: &str,
+    kind: FlagKind,
+    variants: &[Variant],
+) -> Result<(), AppError> {
+    let probe = Flag {
+        id: 0,
+        key: key.to_string(),
+        name: String::new(),
+        description: String::new(),
+        tags: Vec::new(),
+        owner: String::new(),
+        kind,
+        variants: variants.to_vec(),
+        archived: false,
+        version: 0,
+        created_at: 0,
+        updated_at: 0,
+    };
+    ensure_definition_write(tx, subject, None, Some(&probe)).await
 }
 
 async fn bump_flag(tx: &mut Tx, flag: &Flag, expected: i64, now: i64) -> Result<(), AppError> {
@@ -141,22 +167,7 @@ impl Command for NewFlag {
         } else {
             self.variants
         };
-        // A new flag is served (off) in every environment at once.
-        let probe = Flag {
-            id: 0,
-            key: self.key.clone(),
-            name: self.name.clone(),
-            description: String::new(),
-            tags: Vec::new(),
-            owner: String::new(),
-            kind: self.kind,
-            variants: variants.clone(),
-            archived: false,
-            version: 0,
-            created_at: 0,
-            updated_at: 0,
-        };
-        ensure_definition_write(tx, &ctx.actor.subject, None, Some(&probe)).await?;
+        ensure_creation_allowed(tx, &ctx.actor.subject, &self.key, self.kind, &variants).await?;
         let row = sqlx::query(&format!(
             "INSERT INTO flags (key, name, description, tags, owner, kind, variants, archived, version, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 1, $8, $8) ON CONFLICT DO NOTHING RETURNING {}",

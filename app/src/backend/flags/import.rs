@@ -226,23 +226,14 @@ async fn import_flag(
             (existing.id, false)
         }
         None => {
-            // A new flag is served (off) in every environment at once.
-            let probe = crate::flags::Flag {
-                id: 0,
-                key: f.key.clone(),
-                name: f.name.clone(),
-                description: f.description.clone(),
-                tags: f.tags.clone(),
-                owner: String::new(),
-                kind: f.kind,
-                variants: f.variants.clone(),
-                archived: false,
-                version: 0,
-                created_at: 0,
-                updated_at: 0,
-            };
-            super::commands::ensure_definition_write(tx, &ctx.actor.subject, None, Some(&probe))
-                .await?;
+            super::commands::ensure_creation_allowed(
+                tx,
+                &ctx.actor.subject,
+                &f.key,
+                f.kind,
+                &f.variants,
+            )
+            .await?;
             let id: i64 = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO flags (key, name, description, tags, owner, kind, variants, archived, version, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, '', $5, $6, 0, 1, $7, $7) ON CONFLICT DO NOTHING RETURNING id",
