@@ -59,6 +59,8 @@ export default defineConfig({
       SWITCHBOARD_ADMIN_EMAIL: ADMIN.email,
       SWITCHBOARD_ADMIN_PASSWORD: ADMIN.password,
       SWITCHBOARD_ADMIN_NAME: "E2E Admin",
+      // Seals secret config entries (a fixed test key; never use it anywhere else).
+      SWITCHBOARD_SECRET_KEYS: "e2e:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
       RUST_LOG: "warn",
     },
   },

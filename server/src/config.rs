@@ -2,6 +2,7 @@
 //! the server with a message naming the variable.
 
 use app::backend::Settings;
+use app::backend::keyring::Keyring;
 use app::backend::proxies::TrustedProxies;
 use app::backend::settings::{self, CookieSecure};
 use std::path::PathBuf;
@@ -18,6 +19,8 @@ pub struct Config {
     pub http: Http,
     pub json_logs: bool,
     pub bootstrap_admin: Option<BootstrapAdmin>,
+    /// Seals secret config values (none configured: secret entries are refused).
+    pub keyring: Keyring,
 }
 
 /// The HTTP layer's limits (README, Configuration). The defaults suit one server process; tests
@@ -162,7 +165,33 @@ pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Config, Confi
         },
         json_logs: get("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
         bootstrap_admin,
+        keyring: keyring(&get)?,
     })
+}
+
+/// `SWITCHBOARD_SECRET_KEYS`, or the file `SWITCHBOARD_SECRET_KEYS_FILE` names (one of them).
+fn keyring(get: &impl Fn(&str) -> Option<String>) -> Result<Keyring, ConfigError> {
+    let inline = get("SWITCHBOARD_SECRET_KEYS").filter(|v| !v.trim().is_empty());
+    let file = get("SWITCHBOARD_SECRET_KEYS_FILE").filter(|v| !v.trim().is_empty());
+    let (var, text) = match (inline, file) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError {
+                var: "SWITCHBOARD_SECRET_KEYS_FILE",
+                problem: "set SWITCHBOARD_SECRET_KEYS or SWITCHBOARD_SECRET_KEYS_FILE, not both"
+                    .into(),
+            });
+        }
+        (Some(text), None) => ("SWITCHBOARD_SECRET_KEYS", text),
+        (None, Some(path)) => (
+            "SWITCHBOARD_SECRET_KEYS_FILE",
+            std::fs::read_to_string(path.trim()).map_err(|e| ConfigError {
+                var: "SWITCHBOARD_SECRET_KEYS_FILE",
+                problem: format!("cannot read {path:?}: {e}"),
+            })?,
+        ),
+        (None, None) => return Ok(Keyring::default()),
+    };
+    Keyring::parse(&text).map_err(|problem| ConfigError { var, problem })
 }
 
 pub fn from_env() -> Result<Config, ConfigError> {
@@ -193,6 +222,23 @@ mod tests {
         );
         assert_eq!(c.settings.login_max_failures_per_account, 5);
         assert!(c.bootstrap_admin.is_none());
+        assert!(!c.keyring.can_seal());
+    }
+
+    #[test]
+    fn secret_keys_come_from_the_variable_or_a_file() {
+        let key = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+        let c = with(&[("SWITCHBOARD_SECRET_KEYS", key)]).unwrap();
+        assert_eq!(c.keyring.current_id(), Some("k1"));
+        let dir = std::env::temp_dir().join(format!("sb-keys-{}", std::process::id()));
+        std::fs::write(&dir, format!("# current first\n{key}\n")).unwrap();
+        let c = with(&[("SWITCHBOARD_SECRET_KEYS_FILE", dir.to_str().unwrap())]).unwrap();
+        assert_eq!(c.keyring.current_id(), Some("k1"));
+        std::fs::remove_file(&dir).unwrap();
+        let e = with(&[("SWITCHBOARD_SECRET_KEYS", "k1:short")]).unwrap_err();
+        assert_eq!(e.var, "SWITCHBOARD_SECRET_KEYS");
+        let e = with(&[("SWITCHBOARD_SECRET_KEYS_FILE", "/nonexistent/keys")]).unwrap_err();
+        assert!(e.problem.contains("cannot read"), "{}", e.problem);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::streams::{self, Streams};
 use crate::wakeups::{Wake, wakeups};
 use app::backend::AppState;
 use app::backend::config::instances::{Delivered, Held};
-use app::backend::config::snapshot::{NamespaceState, Served};
+use app::backend::config::snapshot::{NamespaceState, Rendered, Served};
 use app::backend::db::now_ms;
 use app::backend::delivery::Delivery;
 use app::config::duration;
@@ -67,7 +67,7 @@ pub struct Params {
     labels: Option<String>,
     /// Long poll: wait up to this long (`30s`, at most 60s) for a version other than `since`.
     wait: Option<String>,
-    /// Long poll: the version the instance has (defaults to the If-None-Match ETag's).
+    /// Long poll: the version the instance has (without it, the If-None-Match ETag says what it has).
     since: Option<i64>,
 }
 
@@ -178,14 +178,21 @@ pub fn same_environment(key_env: &str, environment: &str) -> Result<(), Failure>
     Ok(())
 }
 
-/// Checks the SDK key's environment and finds what the namespace serves there.
+/// Checks the SDK key's environment and scope and finds what the namespace serves there.
 fn state_for(
     state: &AppState,
-    key_env: &str,
+    key: &SdkKey,
     environment: &str,
     namespace: &str,
 ) -> Result<Arc<NamespaceState>, Failure> {
-    same_environment(key_env, environment)?;
+    same_environment(&key.environment, environment)?;
+    if !key.scope.allows_namespace(namespace) {
+        return Err(failure(
+            StatusCode::FORBIDDEN,
+            "NAMESPACE_NOT_ALLOWED",
+            format!("this SDK key may not read namespace {namespace:?}"),
+        ));
+    }
     state
         .delivery
         .config
@@ -212,11 +219,11 @@ fn record(state: &AppState, env: &str, ns: &str, caller: &Caller, served: &Serve
     let _ = state.delivery.instances.record(&delivered, 0, now_ms());
 }
 
-fn headers_for(served: &Served, gray: bool) -> [(HeaderName, HeaderValue); 4] {
+fn headers_for(served: &Served, rendered: &Rendered, gray: bool) -> [(HeaderName, HeaderValue); 4] {
     [
         (
             header::ETAG,
-            HeaderValue::from_str(&served.etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+            HeaderValue::from_str(&rendered.etag).unwrap_or(HeaderValue::from_static("\"0\"")),
         ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         (
@@ -230,38 +237,53 @@ fn headers_for(served: &Served, gray: bool) -> [(HeaderName, HeaderValue); 4] {
     ]
 }
 
-fn full(served: &Served, gray: bool) -> Response {
+fn full(served: &Served, rendered: &Rendered, gray: bool) -> Response {
     (
-        headers_for(served, gray),
+        headers_for(served, rendered, gray),
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        served.body.clone(),
+        rendered.body.clone(),
     )
         .into_response()
 }
 
-fn not_modified(served: &Served, gray: bool) -> Response {
-    (StatusCode::NOT_MODIFIED, headers_for(served, gray)).into_response()
+fn not_modified(served: &Served, rendered: &Rendered, gray: bool) -> Response {
+    (
+        StatusCode::NOT_MODIFIED,
+        headers_for(served, rendered, gray),
+    )
+        .into_response()
 }
 
-/// The version named by an If-None-Match ETag.
-fn etag_version(headers: &HeaderMap) -> Option<i64> {
-    let text = headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
-    text.split(',')
-        .map(|t| t.trim().trim_start_matches("W/").trim_matches('"'))
-        .find_map(|t| t.parse().ok())
+/// Does the If-None-Match header name this ETag?
+fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|text| {
+            text.split(',')
+                .any(|t| t.trim().trim_start_matches("W/") == etag)
+        })
+}
+
+/// Does the caller already hold this? `since` names a version; otherwise its ETag decides.
+fn holds(since: Option<i64>, headers: &HeaderMap, served: &Served, rendered: &Rendered) -> bool {
+    match since {
+        Some(version) => served.version == version,
+        None => etag_matches(headers, &rendered.etag),
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/config/{environment}/{namespace}", tag = "delivery",
     params(("environment" = String, Path), ("namespace" = String, Path), Params),
     responses(
-        (status = 200, description = "`{namespace, environment, version, values}`: the release for this instance (a matching gray release wins). ETag, X-Config-Version and X-Config-Release (main or gray) headers."),
+        (status = 200, description = "`{namespace, environment, version, values}`: the release for this instance (a matching gray release wins); secret entries only for keys that may read secrets. ETag (a hash of the body), X-Config-Version and X-Config-Release (main or gray) headers."),
         (status = 304, description = "Unchanged since the If-None-Match ETag, or no new version within `wait`"),
         (status = 400, description = "INVALID_INSTANCE, INVALID_LABELS or INVALID_PARAMETER"),
         (status = 401, description = "No valid SDK key"),
-        (status = 403, description = "WRONG_ENVIRONMENT: the SDK key belongs to another environment"),
+        (status = 403, description = "WRONG_ENVIRONMENT: the SDK key belongs to another environment; NAMESPACE_NOT_ALLOWED: the key is limited to other namespaces"),
         (status = 404, description = "NAMESPACE_NOT_FOUND: nothing published there"),
         (status = 429, description = "TOO_MANY_STREAMS: the SDK key already holds its share of watch streams and long polls (Retry-After)")),
     security(("sdk_key" = [])))]
@@ -285,7 +307,7 @@ pub async fn fetch(
             ));
         }
     };
-    let current = state_for(&state, &key.environment, &environment, &namespace)?;
+    let current = state_for(&state, &key, &environment, &namespace)?;
     let Some((mut served, mut gray)) = pick(&current, &namespace, &caller) else {
         return Err(failure(
             StatusCode::NOT_FOUND,
@@ -293,9 +315,9 @@ pub async fn fetch(
             "nothing is published for this instance yet",
         ));
     };
-    let since = params.since.or_else(|| etag_version(&headers));
-    if let (Some(wait), Some(since)) = (wait, since)
-        && served.version == since
+    let secrets = key.scope.read_secrets;
+    if let Some(wait) = wait
+        && holds(params.since, &headers, &served, served.for_key(secrets))
     {
         // Long poll: until the version this caller gets changes, the wait ends, or shutdown.
         let _counted = match open_streams.open(key.id) {
@@ -303,7 +325,7 @@ pub async fn fetch(
             Err(refused) => return Ok(refused),
         };
         let Some(mut rx) = state.delivery.config.subscribe(&environment, &namespace) else {
-            return Ok(not_modified(&served, gray));
+            return Ok(not_modified(&served, served.for_key(secrets), gray));
         };
         let changed = async {
             loop {
@@ -312,7 +334,7 @@ pub async fn fetch(
                 }
                 let now = rx.borrow_and_update().clone();
                 if let Some((s, g)) = pick(&now, &namespace, &caller)
-                    && s.version != since
+                    && !holds(params.since, &headers, &s, s.for_key(secrets))
                 {
                     return Some((s, g));
                 }
@@ -323,17 +345,18 @@ pub async fn fetch(
                 Ok(Some((s, g))) => (served, gray) = (s, g),
                 _ => {
                     record(&state, &environment, &namespace, &caller, &served, gray);
-                    return Ok(not_modified(&served, gray));
+                    return Ok(not_modified(&served, served.for_key(secrets), gray));
                 }
             },
-            _ = state.delivery.closed() => return Ok(not_modified(&served, gray)),
+            _ = state.delivery.closed() => return Ok(not_modified(&served, served.for_key(secrets), gray)),
         }
     }
     record(&state, &environment, &namespace, &caller, &served, gray);
-    if etag_version(&headers) == Some(served.version) {
-        return Ok(not_modified(&served, gray));
+    let rendered = served.for_key(secrets);
+    if etag_matches(&headers, &rendered.etag) {
+        return Ok(not_modified(&served, rendered, gray));
     }
-    Ok(full(&served, gray))
+    Ok(full(&served, rendered, gray))
 }
 
 /// One open watch stream. Holds only what it needs (10,000 of them are normal); registers the
@@ -343,6 +366,8 @@ struct Watching {
     environment: String,
     namespace: String,
     caller: Caller,
+    /// The key may read secret values.
+    secrets: bool,
     /// What the instance holds, updated without the registry lock on every event.
     held: Option<Arc<Held>>,
     started: bool,
@@ -393,7 +418,7 @@ impl Drop for Watching {
         (status = 200, description = "text/event-stream: a `config` event (id = version, data = the fetch body) now unless Last-Event-ID is current, then one per new version for this instance"),
         (status = 400, description = "INVALID_INSTANCE or INVALID_LABELS"),
         (status = 401, description = "No valid SDK key"),
-        (status = 403, description = "WRONG_ENVIRONMENT"),
+        (status = 403, description = "WRONG_ENVIRONMENT or NAMESPACE_NOT_ALLOWED"),
         (status = 404, description = "NAMESPACE_NOT_FOUND"),
         (status = 429, description = "TOO_MANY_STREAMS: the SDK key already holds its share of watch streams and long polls (Retry-After)")),
     security(("sdk_key" = [])))]
@@ -406,7 +431,7 @@ pub async fn watch(
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let caller = caller(&params, &headers)?;
-    state_for(&state, &key.environment, &environment, &namespace)?;
+    state_for(&state, &key, &environment, &namespace)?;
     let counted = match open_streams.open(key.id) {
         Ok(permit) => permit,
         Err(refused) => return Ok(refused),
@@ -427,6 +452,7 @@ pub async fn watch(
         environment,
         namespace,
         caller,
+        secrets: key.scope.read_secrets,
         held: None,
         started: false,
         last_sent: last_id,
@@ -479,7 +505,8 @@ fn events(
                 continue;
             }
             w.last_sent = Some(served.version);
-            return Some((Ok(served.event.clone()), (w, wakes)));
+            let event = served.for_key(w.secrets).event.clone();
+            return Some((Ok(event), (w, wakes)));
         }
     })
 }
@@ -500,14 +527,19 @@ mod tests {
     }
 
     #[test]
-    fn etag_versions_read_from_if_none_match() {
+    fn if_none_match_lists_are_read_weak_or_strong() {
         let mut h = HeaderMap::new();
-        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("W/\"7\""));
-        assert_eq!(etag_version(&h), Some(7));
         h.insert(
             header::IF_NONE_MATCH,
-            HeaderValue::from_static("\"x\", \"12\""),
+            HeaderValue::from_static("W/\"ab12\""),
         );
-        assert_eq!(etag_version(&h), Some(12));
+        assert!(etag_matches(&h, "\"ab12\""));
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"x\", \"cd34\""),
+        );
+        assert!(etag_matches(&h, "\"cd34\""));
+        assert!(!etag_matches(&h, "\"ab12\""));
+        assert!(!etag_matches(&HeaderMap::new(), "\"ab12\""));
     }
 }

@@ -56,7 +56,19 @@ enum Command {
         /// What the key is for (an app's name, say).
         #[arg(long)]
         name: String,
+        /// Let the key receive the values of secret config entries.
+        #[arg(long)]
+        read_secrets: bool,
+        /// Limit the key to this config namespace (repeatable; default: all).
+        #[arg(long = "namespace")]
+        namespaces: Vec<String>,
+        /// Limit the key to this menu (repeatable; default: all).
+        #[arg(long = "menu")]
+        menus: Vec<String>,
     },
+    /// Seal every secret config value again with the current key (the first of
+    /// SWITCHBOARD_SECRET_KEYS), so older keys can be removed from the list.
+    RotateSecrets,
     /// Ask a running server's /healthz (for container health checks).
     Healthcheck {
         /// Defaults to /healthz on LEPTOS_SITE_ADDR.
@@ -129,9 +141,21 @@ fn main() -> ExitCode {
         Command::Import {
             source: ImportSource::Unleash { file, environment },
         } => runtime.block_on(operator::import_unleash(&config, environment, &file)),
-        Command::CreateSdkKey { environment, name } => {
-            runtime.block_on(operator::create_sdk_key(&config, environment, name))
+        Command::CreateSdkKey {
+            environment,
+            name,
+            read_secrets,
+            namespaces,
+            menus,
+        } => {
+            let scope = app::domain::KeyScope {
+                read_secrets,
+                namespaces: Some(namespaces).filter(|l| !l.is_empty()),
+                menus: Some(menus).filter(|l| !l.is_empty()),
+            };
+            runtime.block_on(operator::create_sdk_key(&config, environment, name, scope))
         }
+        Command::RotateSecrets => runtime.block_on(operator::rotate_secrets(&config)),
         Command::Healthcheck { url } => {
             let url = url.unwrap_or_else(|| {
                 healthcheck::default_url(

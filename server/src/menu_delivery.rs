@@ -4,7 +4,7 @@
 //! in-memory snapshot and the shared filter; a publish or a flag change wakes every watcher.
 
 use crate::config_delivery::{Failure, failure, same_environment};
-use crate::sdk_auth::{SdkEnvironment, SdkKey};
+use crate::sdk_auth::SdkKey;
 use crate::streams::{self, Streams};
 use crate::wakeups::{Wake, wakeups};
 use app::backend::AppState;
@@ -156,14 +156,21 @@ fn caller(body: CallerBody) -> Result<(Caller, EvalContext), Failure> {
     Ok((caller, ctx))
 }
 
-/// Checks the SDK key's environment and finds the published menu.
+/// Checks the SDK key's environment and scope and finds the published menu.
 fn published(
     delivery: &Delivery,
-    key_env: &str,
+    key: &SdkKey,
     environment: &str,
     menu: &str,
 ) -> Result<Arc<PublishedMenu>, Failure> {
-    same_environment(key_env, environment)?;
+    same_environment(&key.environment, environment)?;
+    if !key.scope.allows_menu(menu) {
+        return Err(failure(
+            StatusCode::FORBIDDEN,
+            "MENU_NOT_ALLOWED",
+            format!("this SDK key may not read menu {menu:?}"),
+        ));
+    }
     delivery.menus.get(environment, menu).ok_or_else(|| {
         failure(
             StatusCode::NOT_FOUND,
@@ -231,13 +238,13 @@ fn answer(rendered: &Rendered, headers: &HeaderMap) -> Response {
 
 fn respond(
     state: &AppState,
-    key_env: &str,
+    key: &SdkKey,
     (environment, menu): (String, String),
     body: CallerBody,
     headers: &HeaderMap,
 ) -> Result<Response, Failure> {
     let (caller, ctx) = caller(body)?;
-    let published = published(&state.delivery, key_env, &environment, &menu)?;
+    let published = published(&state.delivery, key, &environment, &menu)?;
     let view = View {
         environment,
         menu,
@@ -259,17 +266,17 @@ fn respond(
         (status = 304, description = "Unchanged since the If-None-Match ETag"),
         (status = 400, description = "INVALID_CONTEXT"),
         (status = 401, description = "No valid SDK key"),
-        (status = 403, description = "WRONG_ENVIRONMENT: the SDK key belongs to another environment"),
+        (status = 403, description = "WRONG_ENVIRONMENT: the SDK key belongs to another environment; MENU_NOT_ALLOWED: the key is limited to other menus"),
         (status = 404, description = "MENU_NOT_FOUND: nothing published there")),
     security(("sdk_key" = [])))]
 pub async fn fetch(
     State(state): State<AppState>,
-    SdkEnvironment(key_env): SdkEnvironment,
+    key: SdkKey,
     Path(path): Path<(String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
-    respond(&state, &key_env, path, from_query(pairs), &headers)
+    respond(&state, &key, path, from_query(pairs), &headers)
 }
 
 /// The same as `GET`, with the caller as a JSON body.
@@ -280,12 +287,12 @@ pub async fn fetch(
         (status = 304, description = "Unchanged since the If-None-Match ETag"),
         (status = 400, description = "INVALID_CONTEXT: the body is not a caller object"),
         (status = 401, description = "No valid SDK key"),
-        (status = 403, description = "WRONG_ENVIRONMENT"),
+        (status = 403, description = "WRONG_ENVIRONMENT or MENU_NOT_ALLOWED"),
         (status = 404, description = "MENU_NOT_FOUND")),
     security(("sdk_key" = [])))]
 pub async fn fetch_with_body(
     State(state): State<AppState>,
-    SdkEnvironment(key_env): SdkEnvironment,
+    key: SdkKey,
     Path(path): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -296,7 +303,7 @@ pub async fn fetch_with_body(
         serde_json::from_slice(&body)
             .map_err(|e| invalid(format!("the body is not a caller: {e}")))?
     };
-    respond(&state, &key_env, path, caller, &headers)
+    respond(&state, &key, path, caller, &headers)
 }
 
 #[utoipa::path(get, path = "/api/v1/menus/{environment}/{menu}/watch", tag = "delivery",
@@ -306,7 +313,7 @@ pub async fn fetch_with_body(
         (status = 200, description = "text/event-stream: a `menu` event (id = the view's tag, data = the fetch body) now unless Last-Event-ID is current, then one whenever what this caller sees changes"),
         (status = 400, description = "INVALID_CONTEXT"),
         (status = 401, description = "No valid SDK key"),
-        (status = 403, description = "WRONG_ENVIRONMENT"),
+        (status = 403, description = "WRONG_ENVIRONMENT or MENU_NOT_ALLOWED"),
         (status = 404, description = "MENU_NOT_FOUND"),
         (status = 429, description = "TOO_MANY_STREAMS: the SDK key already holds its share of watch streams and long polls (Retry-After)")),
     security(("sdk_key" = [])))]
@@ -319,7 +326,7 @@ pub async fn watch(
     headers: HeaderMap,
 ) -> Result<Response, Failure> {
     let (caller, ctx) = caller(from_query(pairs))?;
-    published(&state.delivery, &key.environment, &environment, &menu)?;
+    published(&state.delivery, &key, &environment, &menu)?;
     let counted = match open_streams.open(key.id) {
         Ok(permit) => permit,
         Err(refused) => return Ok(refused),

@@ -7,8 +7,9 @@ use crate::config::Config;
 use crate::serve::open_database;
 use app::AppError;
 use app::backend::command::Command;
+use app::backend::config::rotation::RotateSecrets;
 use app::backend::{Actor, execute};
-use app::domain::NewSdkKey;
+use app::domain::{KeyScope, NewSdkKey};
 use app::flags::{ImportReport, ImportUnleash};
 use std::path::Path;
 
@@ -66,13 +67,33 @@ pub async fn create_sdk_key(
     config: &Config,
     environment: String,
     name: String,
+    scope: KeyScope,
 ) -> Result<(), String> {
     let created = run(
         config,
         "command line (switchboard create-sdk-key)",
-        NewSdkKey { environment, name },
+        NewSdkKey {
+            environment,
+            name,
+            scope,
+        },
     )
     .await?;
     println!("{}", created.secret);
+    Ok(())
+}
+
+/// Seals every secret config value again with the current key and says how many it sealed.
+pub async fn rotate_secrets(config: &Config) -> Result<(), String> {
+    let rotated = run(
+        config,
+        "command line (switchboard rotate-secrets)",
+        RotateSecrets,
+    )
+    .await?;
+    println!(
+        "sealed again with the current key: {} draft value(s), {} release value(s)",
+        rotated.draft_values, rotated.release_values
+    );
     Ok(())
 }

@@ -29,10 +29,16 @@ impl IntoResponse for MissingKey {
     }
 }
 
-/// The SDK key itself, for the handlers that count what each key holds open.
-pub struct SdkKey {
-    pub id: i64,
-    pub environment: String,
+/// The SDK key itself, for the handlers that count what each key holds open or read only what
+/// the key's scope allows.
+pub struct SdkKey(pub Arc<KeyEntry>);
+
+impl std::ops::Deref for SdkKey {
+    type Target = KeyEntry;
+
+    fn deref(&self) -> &KeyEntry {
+        &self.0
+    }
 }
 
 fn authenticate(parts: &Parts, state: &AppState) -> Result<Arc<KeyEntry>, MissingKey> {
@@ -63,10 +69,6 @@ impl FromRequestParts<AppState> for SdkKey {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let key = authenticate(parts, state)?;
-        Ok(SdkKey {
-            id: key.id,
-            environment: key.environment.clone(),
-        })
+        Ok(SdkKey(authenticate(parts, state)?))
     }
 }

@@ -20,7 +20,8 @@ pub async fn open_database(config: &Config) -> Result<Db, String> {
     }
     let db = Db::connect(&config.database_url, config.db_max_connections)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .with_keyring(config.keyring.clone());
     db.migrate().await.map_err(|e| e.to_string())?;
     Ok(db)
 }

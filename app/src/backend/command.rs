@@ -8,6 +8,7 @@ use super::audit_log;
 use super::changes::{self, Topic};
 use super::db::{Db, Tx, now_ms};
 use super::environments;
+use super::keyring::Keyring;
 use crate::AppError;
 use crate::domain::Environment;
 use crate::permissions::Subject;
@@ -57,6 +58,8 @@ pub struct Context<'a> {
     /// The environment named by [`Command::environment`], loaded in this transaction.
     pub environment: Option<Environment>,
     pub now: i64,
+    /// Seals secret config values.
+    pub keyring: &'a Keyring,
 }
 
 impl Context<'_> {
@@ -116,6 +119,7 @@ pub async fn execute<C: Command>(
         actor,
         environment,
         now: now_ms(),
+        keyring: db.keyring(),
     };
     let command_topics = command.topics();
     let applied = command.apply(&mut tx, &ctx).await?;

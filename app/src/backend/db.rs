@@ -4,10 +4,12 @@
 //! millisecond timestamps. SQLite writes go through a single-connection pool so concurrent
 //! commands queue in-process instead of failing with SQLITE_BUSY.
 
+use super::keyring::Keyring;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub type Tx = Transaction<'static, Any>;
@@ -50,6 +52,8 @@ pub struct Db {
     url: String,
     read: AnyPool,
     write: AnyPool,
+    /// Seals and opens secret config values; empty until [`Db::with_keyring`].
+    keyring: Arc<Keyring>,
 }
 
 impl Db {
@@ -100,7 +104,18 @@ impl Db {
             url: url.to_string(),
             read,
             write,
+            keyring: Arc::default(),
         })
+    }
+
+    /// The same database with the keys that seal secret config values.
+    pub fn with_keyring(mut self, keyring: Keyring) -> Db {
+        self.keyring = Arc::new(keyring);
+        self
+    }
+
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
     }
 
     pub async fn migrate(&self) -> Result<(), DbError> {

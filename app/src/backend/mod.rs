@@ -12,6 +12,7 @@ pub mod environments;
 pub mod flags;
 pub mod housekeeping;
 mod http_error;
+pub mod keyring;
 pub mod login;
 pub mod menus;
 pub mod passwords;

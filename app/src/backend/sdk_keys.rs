@@ -7,7 +7,7 @@ use super::command::{Applied, AuditRecord, Command, Context, conflict};
 use super::db::{Db, Tx};
 use super::secrets;
 use crate::AppError;
-use crate::domain::{Environment, NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
+use crate::domain::{Environment, KeyScope, NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
 use crate::permissions::{Action, Resource, Subject, may};
 use crate::validation::{FieldErrors, Validate};
 use serde_json::json;
@@ -22,7 +22,26 @@ const SHOWN_CHARS: usize = 14;
 const ENTITY: &str = "sdk_key";
 const KEYS: &[Topic] = &[Topic::SdkKeys];
 const SELECT: &str = "SELECT k.id, e.key AS environment, k.name, k.prefix, k.created_by, k.created_at, k.last_used_at, \
-     k.revoked_at, k.version FROM sdk_keys k JOIN environments e ON e.id = k.environment_id";
+     k.revoked_at, k.version, k.read_secrets, k.namespaces, k.menus FROM sdk_keys k \
+     JOIN environments e ON e.id = k.environment_id";
+
+/// A scope list as stored: a JSON array, or NULL for everything.
+fn list_from_column(text: Option<String>) -> Result<Option<Vec<String>>, sqlx::Error> {
+    text.map(|t| serde_json::from_str(&t).map_err(|e| sqlx::Error::Decode(Box::new(e))))
+        .transpose()
+}
+
+fn list_to_column(list: Option<&Vec<String>>) -> Option<String> {
+    list.map(|l| serde_json::Value::from(l.clone()).to_string())
+}
+
+fn scope_from_row(row: &AnyRow) -> Result<KeyScope, sqlx::Error> {
+    Ok(KeyScope {
+        read_secrets: row.try_get::<i64, _>("read_secrets")? != 0,
+        namespaces: list_from_column(row.try_get("namespaces")?)?,
+        menus: list_from_column(row.try_get("menus")?)?,
+    })
+}
 
 fn from_row(row: &AnyRow) -> Result<SdkKey, sqlx::Error> {
     Ok(SdkKey {
@@ -35,6 +54,7 @@ fn from_row(row: &AnyRow) -> Result<SdkKey, sqlx::Error> {
         last_used_at: row.try_get("last_used_at")?,
         revoked_at: row.try_get("revoked_at")?,
         version: row.try_get("version")?,
+        scope: scope_from_row(row)?,
     })
 }
 
@@ -111,8 +131,9 @@ impl Command for NewSdkKey {
         let secret = secrets::generate(PREFIX);
         let prefix: String = secret.chars().take(SHOWN_CHARS).collect();
         let id: i64 = sqlx::query(
-            "INSERT INTO sdk_keys (environment_id, name, prefix, secret_hash, created_by, created_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1) RETURNING id",
+            "INSERT INTO sdk_keys (environment_id, name, prefix, secret_hash, created_by, created_at, \
+             version, read_secrets, namespaces, menus) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9) \
+             RETURNING id",
         )
         .bind(env.id)
         .bind(self.name.trim())
@@ -120,6 +141,9 @@ impl Command for NewSdkKey {
         .bind(secrets::digest(&secret))
         .bind(&ctx.actor.name)
         .bind(ctx.now)
+        .bind(i64::from(self.scope.read_secrets))
+        .bind(list_to_column(self.scope.namespaces.as_ref()))
+        .bind(list_to_column(self.scope.menus.as_ref()))
         .fetch_one(&mut **tx)
         .await?
         .try_get("id")?;
@@ -128,7 +152,7 @@ impl Command for NewSdkKey {
             &key,
             "create",
             None,
-            Some(json!({"name": key.name, "prefix": key.prefix})),
+            Some(json!({"name": key.name, "prefix": key.prefix, "scope": key.scope})),
         );
         Ok(Applied::one(SdkKeyCreated { key, secret }, audit))
     }
@@ -189,6 +213,7 @@ impl Command for RevokeSdkKey {
 pub struct KeyEntry {
     pub id: i64,
     pub environment: String,
+    pub scope: KeyScope,
     /// Last use in milliseconds, recorded in memory and flushed to the database periodically.
     last_used: AtomicI64,
     flushed: AtomicI64,
@@ -203,7 +228,8 @@ pub struct KeyIndex {
 impl KeyIndex {
     pub async fn reload(&self, db: &Db) -> Result<(), AppError> {
         let rows = sqlx::query(
-            "SELECT k.id, k.secret_hash, k.last_used_at, e.key AS environment FROM sdk_keys k \
+            "SELECT k.id, k.secret_hash, k.last_used_at, e.key AS environment, k.read_secrets, \
+             k.namespaces, k.menus FROM sdk_keys k \
              JOIN environments e ON e.id = k.environment_id WHERE k.revoked_at IS NULL",
         )
         .fetch_all(db.reader())
@@ -224,6 +250,7 @@ impl KeyIndex {
                 Arc::new(KeyEntry {
                     id: row.try_get("id")?,
                     environment: row.try_get("environment")?,
+                    scope: scope_from_row(&row)?,
                     last_used: AtomicI64::new(used),
                     flushed: AtomicI64::new(stored.unwrap_or(0)),
                 }),

@@ -120,6 +120,7 @@ mod tests {
             value: value.into(),
             description: String::new(),
             constraints: EntryConstraints::default(),
+            secret: false,
         }
     }
 

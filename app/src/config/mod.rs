@@ -18,7 +18,7 @@ pub use inputs::{
     CopyNamespace, DiscardDraft, FinishGray, NewNamespace, PublishDraft, RemoveEntry,
     RollbackRelease, SetEntry,
 };
-pub use model::{Entry, EntryConstraints, ValueType};
+pub use model::{Entry, EntryConstraints, SECRET_MASK, ValueType, is_masked};
 pub use schema::{Schema, SchemaProblem};
 pub use selector::{GrayTarget, Requirement, Selector};
 pub use views::{

@@ -186,6 +186,19 @@ pub struct Entry {
     pub description: String,
     #[serde(default)]
     pub constraints: EntryConstraints,
+    /// Sealed at rest, never shown (people see [`SECRET_MASK`] and a fingerprint) and delivered
+    /// only to SDK keys allowed to read secrets.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+}
+
+/// What the dashboard, the API, diffs and the audit trail show instead of a secret's value.
+/// Sending a secret entry back with its masked value unchanged keeps the stored value.
+pub const SECRET_MASK: &str = "\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}\u{2022}";
+
+/// Is `value` a secret's mask (as shown) rather than a value someone typed?
+pub fn is_masked(value: &str) -> bool {
+    value.starts_with(SECRET_MASK)
 }
 
 impl Entry {
@@ -344,6 +357,7 @@ mod tests {
             value: v.into(),
             description: String::new(),
             constraints: EntryConstraints::default(),
+            secret: false,
         };
         assert!(entry(ValueType::Duration, "90s").same_value(&entry(ValueType::Duration, "1m30s")));
         assert!(
@@ -368,6 +382,7 @@ mod tests {
                 max: Some(60_000.0),
                 ..Default::default()
             },
+            secret: false,
         };
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(

@@ -186,5 +186,6 @@ pub fn blank_entry(value_type: ValueType) -> Entry {
         value: value.to_string(),
         description: String::new(),
         constraints: EntryConstraints::default(),
+        secret: false,
     }
 }

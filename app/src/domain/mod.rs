@@ -15,7 +15,7 @@ pub use audit::{
 };
 pub use environment::{DeleteEnvironment, Environment, NewEnvironment, UpdateEnvironment};
 pub use role::Role;
-pub use sdk_key::{NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
+pub use sdk_key::{KeyScope, NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
 pub use session::{Credentials, SessionInfo};
 pub use user::{NewUser, ResetPassword, SetUserDisabled, UpdateUser, User};
 

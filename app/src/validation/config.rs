@@ -7,7 +7,7 @@ use crate::config::{
     CopyNamespace, Entry, EntryConstraints, GrayTarget, NewNamespace, PublishDraft, RemoveEntry,
     RollbackRelease, Schema, SchemaProblem, SetEntry, ValueType,
 };
-use crate::config::{duration, pattern};
+use crate::config::{duration, is_masked, pattern};
 use regex_lite::Regex;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -79,10 +79,16 @@ pub fn check_entry(entry: &Entry, e: &mut FieldErrors, prefix: &str) {
         e,
         &at(prefix, "constraints"),
     );
-    e.check(
-        &at(prefix, "value"),
-        check_value(entry.value_type, &entry.value, &rules),
-    );
+    let value = at(prefix, "value");
+    match (entry.secret, is_masked(&entry.value)) {
+        // Keeps the stored secret, which was checked when it was set.
+        (true, true) => {}
+        (false, true) => e.add(
+            value,
+            "Type the value: a secret's value is never shown, so making it a plain entry needs it again",
+        ),
+        _ => e.check(&value, check_value(entry.value_type, &entry.value, &rules)),
+    }
 }
 
 /// A namespace's entries in one environment: each entry, their number, and unique keys.
@@ -468,6 +474,7 @@ mod tests {
             value: value.into(),
             description: String::new(),
             constraints: EntryConstraints::default(),
+            secret: false,
         }
     }
 
@@ -904,6 +911,36 @@ mod tests {
         assert_eq!(
             e.get("entries.3.constraints.schema"),
             Some("Only JSON entries can have a schema")
+        );
+    }
+
+    #[test]
+    fn a_masked_value_keeps_a_secret_and_is_refused_for_a_plain_entry() {
+        let masked = format!("{} #0a1b2c3d", crate::config::SECRET_MASK);
+        let secret = Entry {
+            secret: true,
+            ..entry(ValueType::Integer, &masked)
+        };
+        assert!(
+            secret.validate().is_ok(),
+            "the mask stands for the stored value"
+        );
+        let typed = Entry {
+            secret: true,
+            ..entry(ValueType::Integer, "forty")
+        };
+        assert_eq!(
+            typed.validate().unwrap_err().get("value"),
+            Some("Enter a whole number, like 42"),
+            "a typed secret is checked like any value"
+        );
+        let plain = entry(ValueType::String, &masked);
+        assert!(
+            plain
+                .validate()
+                .unwrap_err()
+                .get("value")
+                .is_some_and(|m| m.starts_with("Type the value"))
         );
     }
 

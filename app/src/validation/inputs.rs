@@ -131,7 +131,45 @@ impl Validate for NewSdkKey {
         let mut e = FieldErrors::new();
         e.check("environment", rules::environment_key(&self.environment));
         e.check("name", rules::token_name(&self.name));
+        let scope = &self.scope;
+        let namespace = super::config::namespace_key;
+        scope_list(&mut e, "namespaces", scope.namespaces.as_deref(), namespace);
+        scope_list(
+            &mut e,
+            "menus",
+            scope.menus.as_deref(),
+            super::menus::menu_key,
+        );
         e.into_result()
+    }
+}
+
+/// Most namespaces or menus one key can name; a key for more reads everything.
+pub const SCOPE_LIST_MAX: usize = 100;
+
+/// A key's list of namespaces or menus: well-formed keys, each once, at least one (a key that
+/// may read nothing is a mistake; leave the list out to allow everything).
+fn scope_list(
+    e: &mut FieldErrors,
+    field: &str,
+    list: Option<&[String]>,
+    check: impl Fn(&str) -> Result<(), String>,
+) {
+    let Some(list) = list else { return };
+    if list.is_empty() {
+        e.add(
+            field,
+            "Name at least one, or leave the list out to allow all",
+        );
+    } else if list.len() > SCOPE_LIST_MAX {
+        e.add(field, format!("Name at most {SCOPE_LIST_MAX}"));
+    }
+    for (i, key) in list.iter().enumerate().take(SCOPE_LIST_MAX + 1) {
+        if let Err(m) = check(key) {
+            e.add(format!("{field}.{i}"), m);
+        } else if list[..i].contains(key) {
+            e.add(format!("{field}.{i}"), "Listed twice");
+        }
     }
 }
 
@@ -198,6 +236,47 @@ mod tests {
                 "missing error for {field}: {errors}"
             );
         }
+    }
+
+    #[test]
+    fn sdk_key_scopes_name_real_keys_once_and_at_least_one() {
+        use crate::domain::{KeyScope, NewSdkKey};
+        let key = |namespaces: Option<Vec<&str>>, menus: Option<Vec<&str>>| NewSdkKey {
+            environment: "production".into(),
+            name: "web".into(),
+            scope: KeyScope {
+                read_secrets: true,
+                namespaces: namespaces.map(|l| l.into_iter().map(String::from).collect()),
+                menus: menus.map(|l| l.into_iter().map(String::from).collect()),
+            },
+        };
+        assert!(key(None, None).validate().is_ok());
+        assert!(
+            key(Some(vec!["checkout"]), Some(vec!["main"]))
+                .validate()
+                .is_ok()
+        );
+        let e = key(Some(vec![]), None).validate().unwrap_err();
+        assert_eq!(
+            e.get("namespaces"),
+            Some("Name at least one, or leave the list out to allow all")
+        );
+        let e = key(Some(vec!["a", "a"]), Some(vec!["Bad Menu"]))
+            .validate()
+            .unwrap_err();
+        assert_eq!(e.get("namespaces.1"), Some("Listed twice"));
+        assert!(e.get("menus.0").is_some());
+        let many: Vec<String> = (0..101).map(|i| format!("ns{i}")).collect();
+        let e = NewSdkKey {
+            scope: KeyScope {
+                namespaces: Some(many),
+                ..Default::default()
+            },
+            ..key(None, None)
+        }
+        .validate()
+        .unwrap_err();
+        assert_eq!(e.get("namespaces"), Some("Name at most 100"));
     }
 
     #[test]

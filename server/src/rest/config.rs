@@ -31,6 +31,10 @@ pub struct EntryInput {
     pub description: String,
     #[serde(default)]
     pub constraints: EntryConstraints,
+    /// Sealed at rest and never shown again; delivered only to SDK keys that may read secrets.
+    /// To change anything else of a secret entry, send back the masked value it was shown with.
+    #[serde(default)]
+    pub secret: bool,
     /// The entry's draft version the client started from; 0 to add a new key.
     pub version: i64,
 }
@@ -145,6 +149,7 @@ pub async fn set_entry(
             value: input.value,
             description: input.description,
             constraints: input.constraints,
+            secret: input.secret,
         },
         version: input.version,
     };

@@ -2,15 +2,18 @@ use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, TokenActor};
 use app::AppError;
 use app::backend::{AppState, environments, sdk_keys};
-use app::domain::{NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
+use app::domain::{KeyScope, NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
+/// A new key: its name and what it may read (by default: every namespace and menu, no secrets).
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct KeyName {
     pub name: String,
+    #[serde(flatten)]
+    pub scope: KeyScope,
 }
 
 /// An environment's SDK keys (its admins only); secrets are never listed.
@@ -48,6 +51,7 @@ pub async fn create(
                 NewSdkKey {
                     environment,
                     name: k.name,
+                    scope: k.scope,
                 },
             )
             .await?,

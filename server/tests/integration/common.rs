@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use app::backend::keyring::Keyring;
 use app::backend::{AppState, Db, Settings};
 use leptos::config::LeptosOptions;
 use reqwest::StatusCode;
@@ -15,6 +16,12 @@ use tokio::sync::oneshot;
 
 pub const ADMIN_EMAIL: &str = "admin@test.example";
 pub const ADMIN_PASSWORD: &str = "admin test passphrase";
+/// The key test servers seal secret config values with (as SWITCHBOARD_SECRET_KEYS).
+pub const TEST_SECRET_KEYS: &str = "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+pub fn test_keyring() -> Keyring {
+    Keyring::parse(TEST_SECRET_KEYS).unwrap()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -182,7 +189,30 @@ impl TestServer {
     pub async fn start_with_http(backend: Backend, settings: Settings, http: Http) -> TestServer {
         let test_db = TestDb::create(backend).await;
         let url = test_db.url.clone();
-        Self::start_on(backend, settings, http, url, Some(test_db)).await
+        Self::start_on(backend, settings, http, url, Some(test_db), test_keyring()).await
+    }
+
+    /// With its own secret keys (none, or a rotated list).
+    pub async fn start_with_keyring(backend: Backend, keyring: Keyring) -> TestServer {
+        let test_db = TestDb::create(backend).await;
+        let url = test_db.url.clone();
+        let (settings, http) = (Settings::default(), Http::default());
+        Self::start_on(backend, settings, http, url, Some(test_db), keyring).await
+    }
+
+    /// Another server on this one's database with other secret keys (a restart after a
+    /// rotation, say).
+    pub async fn start_sharing_with_keyring(other: &TestServer, keyring: Keyring) -> TestServer {
+        let (settings, http) = (Settings::default(), Http::default());
+        Self::start_on(
+            other.backend,
+            settings,
+            http,
+            other.url.clone(),
+            None,
+            keyring,
+        )
+        .await
     }
 
     /// A second server process on the same database (as another replica would run).
@@ -198,6 +228,7 @@ impl TestServer {
             http,
             other.url.clone(),
             None,
+            other.state.db.keyring().clone(),
         )
         .await
     }
@@ -208,8 +239,12 @@ impl TestServer {
         http: Http,
         url: String,
         test_db: Option<TestDb>,
+        keyring: Keyring,
     ) -> TestServer {
-        let db = Db::connect(&url, 5).await.expect("connect");
+        let db = Db::connect(&url, 5)
+            .await
+            .expect("connect")
+            .with_keyring(keyring);
         db.migrate().await.expect("migrate");
         let admin = BootstrapAdmin {
             email: ADMIN_EMAIL.into(),

@@ -18,6 +18,7 @@ mod ops;
 mod permissions;
 mod racing_writers;
 mod replicas;
+mod secrets;
 mod shared_definitions;
 mod tokens;
 mod validation;

@@ -1740,6 +1740,7 @@ async fn targets(server: &TestServer, needs: &[Need]) -> Targets {
                         NewSdkKey {
                             environment: "staging".into(),
                             name: format!("target {n}"),
+                            scope: Default::default(),
                         },
                     )
                     .await
@@ -1788,6 +1789,7 @@ async fn config_target(server: &TestServer, namespace: &str, gray: bool) {
             value: v.to_string(),
             description: String::new(),
             constraints: Default::default(),
+            secret: false,
         };
         let set = SetEntry {
             namespace: namespace.into(),

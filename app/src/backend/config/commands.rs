@@ -2,15 +2,17 @@
 //! validation, version check, write and audit in one transaction). Publishing, rolling back and
 //! finishing a gray release change what apps get; draft edits do not.
 
+use super::masking;
 use super::store::{self, Head, NamespaceRow, NewRelease};
 use crate::AppError;
 use crate::backend::changes::Topic;
 use crate::backend::command::{Applied, AuditRecord, Command, Context, conflict};
 use crate::backend::db::Tx;
 use crate::backend::environments;
+use crate::backend::keyring::{self, Keyring};
 use crate::config::{
     CopyNamespace, DiscardDraft, DraftEntry, Entry, FinishGray, NewNamespace, PublishDraft,
-    ReleaseKind, ReleaseSummary, RemoveEntry, RollbackRelease, SetEntry, diff_entries,
+    ReleaseKind, ReleaseSummary, RemoveEntry, RollbackRelease, SetEntry, diff_entries, is_masked,
 };
 use crate::domain::Environment;
 use crate::permissions::{Action, Resource, Subject, may};
@@ -45,13 +47,80 @@ fn record(
     }
 }
 
-/// Entries as the audit trail shows them: key to value, readable in its diff view.
+/// Entries as the audit trail shows them: key to value (secrets masked), readable in its diff
+/// view.
 fn values(entries: &[Entry]) -> Value {
-    let map: BTreeMap<&str, &str> = entries
+    let map: BTreeMap<&str, String> = entries
         .iter()
-        .map(|e| (e.key.as_str(), e.value.as_str()))
+        .map(|e| (e.key.as_str(), masking::audit_value(e)))
         .collect();
     json!(map)
+}
+
+/// The value to store for an entry being set: its canonical text, sealed for a secret. A secret
+/// sent back with the mask it was shown with keeps the stored value, and one set to the value it
+/// already holds keeps its sealed bytes, so neither shows as a change.
+fn stored_value(
+    keys: &Keyring,
+    namespace: &str,
+    entry: &Entry,
+    current: Option<&Entry>,
+) -> Result<String, AppError> {
+    let current = current.filter(|c| c.secret);
+    if entry.secret && is_masked(&entry.value) {
+        return match current {
+            Some(c) if keyring::masked(&c.value) == entry.value => Ok(c.value.clone()),
+            _ => Err(AppError::field(
+                "value",
+                "Type the secret's value (the mask stands only for the value it was shown with)",
+            )),
+        };
+    }
+    // Validation passed, so the value has a canonical spelling.
+    let canonical = entry
+        .canonical_value()
+        .map_err(|m| AppError::field("value", m))?;
+    if !entry.secret {
+        return Ok(canonical);
+    }
+    let context = keyring::context(namespace, &entry.key);
+    if let Some(c) = current
+        && keys.open(&context, &c.value).as_deref() == Ok(canonical.as_str())
+    {
+        return Ok(c.value.clone());
+    }
+    keys.seal(&context, &canonical).ok_or_else(|| {
+        AppError::field(
+            "secret",
+            "Secret entries need an encryption key: set SWITCHBOARD_SECRET_KEYS (see the README)",
+        )
+    })
+}
+
+/// Entries with their secrets opened, to check the values a release would deliver.
+fn opened(keys: &Keyring, namespace: &str, entries: &[Entry]) -> Result<Vec<Entry>, AppError> {
+    let mut errors = FieldErrors::new();
+    let list = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            if !e.secret {
+                return e.clone();
+            }
+            match keys.open(&keyring::context(namespace, &e.key), &e.value) {
+                Ok(value) => Entry { value, ..e.clone() },
+                Err(problem) => {
+                    errors.add(
+                        format!("entries.{i}.value"),
+                        format!("The secret {} cannot be read: {problem}", e.key),
+                    );
+                    e.clone()
+                }
+            }
+        })
+        .collect();
+    errors.into_result()?;
+    Ok(list)
 }
 
 /// The entries of the main release (none before the first publish).
@@ -263,10 +332,8 @@ impl Command for SetEntry {
             ));
         }
         let mut entry = self.entry.clone();
-        // Validation passed, so the value has a canonical spelling.
-        entry.value = entry
-            .canonical_value()
-            .map_err(|m| AppError::field("value", m))?;
+        let stored = current.filter(|r| !r.deleted).map(|r| &r.entry);
+        entry.value = stored_value(ctx.keyring, &ns.key, &entry, stored)?;
         entry.description = entry.description.trim().to_string();
         if let Some(row) = current.filter(|r| !r.deleted)
             && row.entry == entry
@@ -310,7 +377,9 @@ impl Command for SetEntry {
             ));
         }
         store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
-        let before = current.filter(|r| !r.deleted).map(|r| json!(r.entry));
+        let before = current
+            .filter(|r| !r.deleted)
+            .map(|r| json!(masking::entry(&r.entry)));
         let audit = record(
             env,
             "config_entry",
@@ -322,10 +391,10 @@ impl Command for SetEntry {
                 "draft.add"
             },
             before,
-            Some(json!(entry)),
+            Some(json!(masking::entry(&entry))),
         );
         let view = DraftEntry {
-            entry,
+            entry: masking::entry(&entry),
             version,
             updated_by: ctx.actor.name.clone(),
             updated_at: ctx.now,
@@ -394,7 +463,7 @@ impl Command for RemoveEntry {
             format!("{}/{}", ns.key, self.key),
             &format!("{} {}", ns.key, self.key),
             "draft.remove",
-            Some(json!(row.entry)),
+            Some(json!(masking::entry(&row.entry))),
             None,
         );
         Ok(Applied::one((), audit))
@@ -535,7 +604,7 @@ impl Command for PublishDraft {
         let draft = store::live_entries(&store::draft_rows(tx, ns.id, env.id).await?);
         // Stored rows were checked one by one; the release is checked whole.
         let mut errors = FieldErrors::new();
-        check_entries(&draft, &mut errors);
+        check_entries(&opened(ctx.keyring, &ns.key, &draft)?, &mut errors);
         errors.into_result()?;
         let diff = diff_entries(&published, &draft);
         if diff.is_empty() {

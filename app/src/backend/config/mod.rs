@@ -3,6 +3,8 @@
 
 pub mod commands;
 pub mod instances;
+pub mod masking;
 pub mod queries;
+pub mod rotation;
 pub mod snapshot;
 pub mod store;

@@ -1,6 +1,6 @@
 //! Reading configuration for the dashboard and the admin API, as the reader may see it.
 
-use super::store;
+use super::{masking, store};
 use crate::AppError;
 use crate::backend::releases::diff_base;
 use crate::backend::{Actor, Db, environments};
@@ -71,7 +71,7 @@ pub async fn draft(
         namespace: ns.key,
         description: ns.description,
         environment: env.key,
-        pending: diff_entries(&main_entries, &entries),
+        pending: masking::diff(diff_entries(&main_entries, &entries)),
         entries: rows
             .iter()
             .filter(|r| !r.deleted)
@@ -83,7 +83,7 @@ pub async fn draft(
             .map(|r| r.removal())
             .collect(),
         main_version: head.as_ref().map_or(0, |h| h.main_version),
-        main_entries,
+        main_entries: masking::entries(&main_entries),
         gray: head
             .as_ref()
             .and_then(|h| h.gray.clone())
@@ -114,9 +114,13 @@ pub async fn release(
     let env = readable(db, actor, environment).await?;
     let mut conn = db.reader().acquire().await?;
     let ns = store::namespace(&mut conn, namespace).await?;
-    store::release(&mut conn, ns.id, env.id, version)
+    let release = store::release(&mut conn, ns.id, env.id, version)
         .await?
-        .ok_or_else(|| AppError::not_found("Release"))
+        .ok_or_else(|| AppError::not_found("Release"))?;
+    Ok(Release {
+        entries: masking::entries(&release.entries),
+        ..release
+    })
 }
 
 /// `to` against `from`; without `from`, against the release before `to` (nothing for the first).
@@ -140,7 +144,10 @@ pub async fn diff(
     .await?;
     let empty = Vec::new();
     Ok(ReleaseDiff {
-        diff: diff_entries(from.as_ref().map_or(&empty, |r| &r.entries), &to.entries),
+        diff: masking::diff(diff_entries(
+            from.as_ref().map_or(&empty, |r| &r.entries),
+            &to.entries,
+        )),
         from: from.map(|r| r.summary),
         to: to.summary,
     })
@@ -169,7 +176,7 @@ pub async fn compare(
         from_version: from_head.map_or(0, |h| h.main_version),
         to: to_env.key,
         to_version: to_head.map_or(0, |h| h.main_version),
-        diff: diff_entries(&from_entries, &to_entries),
+        diff: masking::diff(diff_entries(&from_entries, &to_entries)),
     })
 }
 

@@ -5,38 +5,29 @@
 use super::store::{self, Head};
 use crate::AppError;
 use crate::backend::db::Db;
+use crate::backend::keyring::{self, Keyring};
 use crate::backend::watch_slots::WatchSlots;
 use crate::config::{Entry, GrayTarget};
 use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::{Mutex, watch};
 
-/// One release as apps receive it, rendered once: every fetch and every watcher shares the bytes.
+/// One rendering of a release: the body, the same as a Server-Sent Event, and its ETag.
 #[derive(Debug, PartialEq)]
-pub struct Served {
-    pub version: i64,
+pub struct Rendered {
     /// `{"namespace", "environment", "version", "values"}`.
     pub body: bytes::Bytes,
-    /// The same as one Server-Sent Event: `id: VERSION`, `event: config`, `data: BODY`.
+    /// `id: VERSION`, `event: config`, `data: BODY`.
     pub event: bytes::Bytes,
+    /// A hash of the body: a version number issued again (a namespace deleted and created anew,
+    /// a restored backup) never matches what a client cached of the old one.
     pub etag: String,
 }
 
-impl Served {
-    fn render(environment: &str, namespace: &str, version: i64, entries: &[Entry]) -> Served {
-        let mut values = Map::new();
-        for e in entries {
-            match e.typed_value() {
-                Ok(v) => {
-                    values.insert(e.key.clone(), v);
-                }
-                // Checked on the way in; a row that no longer reads is left out, not guessed.
-                Err(problem) => {
-                    tracing::error!(environment, namespace, key = %e.key, %problem, "stored config value does not read")
-                }
-            }
-        }
+impl Rendered {
+    fn new(environment: &str, namespace: &str, version: i64, values: Map<String, Value>) -> Self {
         let body = json!({
             "namespace": namespace,
             "environment": environment,
@@ -46,13 +37,90 @@ impl Served {
         // Compact JSON holds no line breaks, so the body is one `data:` line.
         let body = body.to_string();
         let event = format!("id: {version}\nevent: config\ndata: {body}\n\n");
-        Served {
-            version,
+        let etag = format!(
+            "\"{}\"",
+            hex::encode(&Sha256::digest(body.as_bytes())[..12])
+        );
+        Rendered {
             body: body.into(),
             event: event.into(),
-            etag: format!("\"{version}\""),
+            etag,
         }
     }
+}
+
+/// One release as apps receive it, rendered once: every fetch and every watcher shares the bytes.
+/// Secret entries are left out for SDK keys that may not read secrets.
+#[derive(Debug, PartialEq)]
+pub struct Served {
+    pub version: i64,
+    plain: Rendered,
+    /// With the secret values; absent when the release holds no secret.
+    with_secrets: Option<Rendered>,
+}
+
+impl Served {
+    fn render(
+        keys: &Keyring,
+        environment: &str,
+        namespace: &str,
+        version: i64,
+        entries: &[Entry],
+    ) -> Served {
+        let mut plain = Map::new();
+        let mut secrets = Vec::new();
+        for e in entries {
+            let value = if e.secret {
+                keys.open(&keyring::context(namespace, &e.key), &e.value)
+                    .map_err(|problem| problem.to_string())
+                    .and_then(|text| {
+                        Entry {
+                            value: text,
+                            ..e.clone()
+                        }
+                        .typed_value()
+                    })
+            } else {
+                e.typed_value()
+            };
+            match value {
+                Ok(v) if e.secret => secrets.push((e.key.clone(), v)),
+                Ok(v) => {
+                    plain.insert(e.key.clone(), v);
+                }
+                // Checked on the way in; a value that no longer reads (a secret whose key was
+                // removed) is left out, not guessed.
+                Err(problem) => {
+                    tracing::error!(environment, namespace, key = %e.key, %problem, "stored config value does not read")
+                }
+            }
+        }
+        let with_secrets = (!secrets.is_empty()).then(|| {
+            let mut all = plain.clone();
+            all.extend(secrets);
+            Rendered::new(environment, namespace, version, sort(all))
+        });
+        Served {
+            version,
+            plain: Rendered::new(environment, namespace, version, plain),
+            with_secrets,
+        }
+    }
+
+    /// What an SDK key receives: the secret values only if it may read secrets.
+    pub fn for_key(&self, read_secrets: bool) -> &Rendered {
+        match (&self.with_secrets, read_secrets) {
+            (Some(all), true) => all,
+            _ => &self.plain,
+        }
+    }
+}
+
+/// In key order, as the plain rendering (whatever map order serde_json was built with).
+fn sort(values: Map<String, Value>) -> Map<String, Value> {
+    let mut pairs: Vec<(String, Value)> = values.into_iter().collect();
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    pairs.into_iter().collect()
 }
 
 /// What one namespace serves in one environment.
@@ -120,6 +188,7 @@ impl ConfigSnapshots {
             }
             let state = build(
                 &mut conn,
+                db.keyring(),
                 &environment,
                 &namespace,
                 &head,
@@ -140,6 +209,7 @@ fn same_versions(state: &NamespaceState, head: &Head) -> bool {
 
 async fn build(
     conn: &mut sqlx::AnyConnection,
+    keys: &Keyring,
     environment: &str,
     namespace: &str,
     head: &Head,
@@ -147,11 +217,11 @@ async fn build(
 ) -> Result<NamespaceState, AppError> {
     let main = match head.main_version {
         0 => None,
-        v => Some(served(conn, environment, namespace, v, current).await?),
+        v => Some(served(conn, keys, environment, namespace, v, current).await?),
     };
     let gray = match &head.gray {
         Some((v, target)) => Some((
-            served(conn, environment, namespace, *v, current).await?,
+            served(conn, keys, environment, namespace, *v, current).await?,
             target.clone(),
         )),
         None => None,
@@ -162,6 +232,7 @@ async fn build(
 /// A release is immutable: reuse it when it is already rendered.
 async fn served(
     conn: &mut sqlx::AnyConnection,
+    keys: &Keyring,
     environment: &str,
     namespace: &str,
     version: i64,
@@ -179,6 +250,7 @@ async fn served(
     }
     let entries = store::release_entries(conn, environment, namespace, version).await?;
     Ok(Arc::new(Served::render(
+        keys,
         environment,
         namespace,
         version,
@@ -198,12 +270,14 @@ mod tests {
             value: v.into(),
             description: String::new(),
             constraints: Default::default(),
+            secret: false,
         }
     }
 
     #[test]
     fn served_body_holds_typed_values_and_the_version() {
         let s = Served::render(
+            &Keyring::default(),
             "production",
             "checkout",
             7,
@@ -213,12 +287,13 @@ mod tests {
                 entry("beta", ValueType::Boolean, "true"),
             ],
         );
-        let body: Value = serde_json::from_slice(&s.body).unwrap();
+        let r = s.for_key(true);
+        let body: Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(
-            s.event,
+            r.event,
             format!(
                 "id: 7\nevent: config\ndata: {}\n\n",
-                String::from_utf8_lossy(&s.body)
+                String::from_utf8_lossy(&r.body)
             )
         );
         assert_eq!(
@@ -226,13 +301,54 @@ mod tests {
             json!({"namespace": "checkout", "environment": "production", "version": 7,
                    "values": {"timeout": 90000, "retries": 3, "beta": true}})
         );
-        assert_eq!(s.etag, "\"7\"");
+        // No secrets: every key gets the same bytes.
+        assert!(std::ptr::eq(s.for_key(true), s.for_key(false)));
+    }
+
+    #[test]
+    fn etags_follow_the_content_not_the_version_number() {
+        let keys = Keyring::default();
+        let a = Served::render(&keys, "p", "ns", 3, &[entry("n", ValueType::Integer, "1")]);
+        let again = Served::render(&keys, "p", "ns", 3, &[entry("n", ValueType::Integer, "1")]);
+        let reissued = Served::render(&keys, "p", "ns", 3, &[entry("n", ValueType::Integer, "2")]);
+        assert_eq!(a.for_key(false).etag, again.for_key(false).etag);
+        assert_ne!(a.for_key(false).etag, reissued.for_key(false).etag);
+        assert_eq!(a.for_key(false).etag.len(), 26, "a quoted 96-bit hash");
+    }
+
+    #[test]
+    fn secrets_reach_only_keys_that_may_read_them() {
+        let keys = Keyring::parse("k:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap();
+        let sealed = keys.seal("ns/password", "hunter2").unwrap();
+        let password = Entry {
+            secret: true,
+            ..entry("password", ValueType::String, &sealed)
+        };
+        let s = Served::render(
+            &keys,
+            "p",
+            "ns",
+            1,
+            &[entry("host", ValueType::String, "db"), password.clone()],
+        );
+        let values =
+            |r: &Rendered| serde_json::from_slice::<Value>(&r.body).unwrap()["values"].clone();
+        assert_eq!(values(s.for_key(false)), json!({"host": "db"}));
+        assert_eq!(
+            values(s.for_key(true)),
+            json!({"host": "db", "password": "hunter2"})
+        );
+        assert_ne!(s.for_key(false).etag, s.for_key(true).etag);
+        // A secret that does not open (its key removed) is left out for everyone.
+        let s = Served::render(&Keyring::default(), "p", "ns", 1, &[password]);
+        assert_eq!(values(s.for_key(true)), json!({}));
     }
 
     #[test]
     fn a_matching_gray_release_wins_and_others_keep_main() {
-        let main = Arc::new(Served::render("p", "ns", 1, &[]));
-        let gray = Arc::new(Served::render("p", "ns", 2, &[]));
+        let keys = Keyring::default();
+        let main = Arc::new(Served::render(&keys, "p", "ns", 1, &[]));
+        let gray = Arc::new(Served::render(&keys, "p", "ns", 2, &[]));
         let state = NamespaceState {
             main: Some(main),
             gray: Some((

@@ -354,9 +354,10 @@ impl DraftRow {
         if self.deleted { 0 } else { self.version }
     }
 
+    /// As people see it (a secret masked).
     pub fn view(&self) -> DraftEntry {
         DraftEntry {
-            entry: self.entry.clone(),
+            entry: super::masking::entry(&self.entry),
             version: self.version,
             updated_by: self.updated_by.clone(),
             updated_at: self.updated_at,
@@ -379,8 +380,8 @@ pub async fn draft_rows(
     environment_id: i64,
 ) -> Result<Vec<DraftRow>, AppError> {
     let rows = sqlx::query(
-        "SELECT key, value_type, value, description, constraints, deleted, version, updated_by, \
-         updated_at FROM config_draft_entries WHERE namespace_id = $1 AND environment_id = $2 \
+        "SELECT key, value_type, value, description, constraints, secret, deleted, version, \
+         updated_by, updated_at FROM config_draft_entries WHERE namespace_id = $1 AND environment_id = $2 \
          ORDER BY key",
     )
     .bind(namespace_id)
@@ -400,6 +401,7 @@ pub async fn draft_rows(
                     description: r.try_get("description")?,
                     constraints: serde_json::from_str::<EntryConstraints>(&constraints)
                         .map_err(|e| corrupt("constraints", e))?,
+                    secret: r.try_get::<i64, _>("secret")? != 0,
                 },
                 deleted: r.try_get::<i64, _>("deleted")? != 0,
                 version: r.try_get("version")?,
@@ -435,8 +437,8 @@ pub async fn put_draft_row(
         None => {
             sqlx::query(
                 "INSERT INTO config_draft_entries (namespace_id, environment_id, key, value_type, value, \
-                 description, constraints, deleted, version, updated_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10) ON CONFLICT DO NOTHING",
+                 description, constraints, deleted, version, updated_by, updated_at, secret) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11) ON CONFLICT DO NOTHING",
             )
             .bind(namespace_id)
             .bind(environment_id)
@@ -448,14 +450,15 @@ pub async fn put_draft_row(
             .bind(i64::from(deleted))
             .bind(by)
             .bind(now)
+            .bind(i64::from(entry.secret))
             .execute(conn)
             .await?
         }
         Some(version) => {
             sqlx::query(
                 "UPDATE config_draft_entries SET value_type = $1, value = $2, description = $3, \
-                 constraints = $4, deleted = $5, version = version + 1, updated_by = $6, updated_at = $7 \
-                 WHERE namespace_id = $8 AND environment_id = $9 AND key = $10 AND version = $11",
+                 constraints = $4, deleted = $5, version = version + 1, updated_by = $6, updated_at = $7, \
+                 secret = $12 WHERE namespace_id = $8 AND environment_id = $9 AND key = $10 AND version = $11",
             )
             .bind(entry.value_type.as_str())
             .bind(&entry.value)
@@ -468,6 +471,7 @@ pub async fn put_draft_row(
             .bind(environment_id)
             .bind(&entry.key)
             .bind(version)
+            .bind(i64::from(entry.secret))
             .execute(conn)
             .await?
         }

@@ -3,7 +3,7 @@
 use super::api_keys::RevealSecret;
 use crate::AppError;
 use crate::api::{CreateSdkKey, RevokeKey, list_sdk_keys};
-use crate::domain::{NewSdkKey, RevokeSdkKey, SdkKey};
+use crate::domain::{KeyScope, NewSdkKey, RevokeSdkKey, SdkKey};
 use crate::permissions::{self, Action};
 use crate::time::format_utc;
 use crate::ui::components::{ConfirmButton, ErrorNotice, Notice, TextField};
@@ -14,6 +14,31 @@ use crate::validation::Validate;
 use leptos::prelude::*;
 
 type Keys = Result<Vec<SdkKey>, AppError>;
+
+/// A comma-separated list as typed; empty means no limit.
+fn listed(text: &str) -> Option<Vec<String>> {
+    let list: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    (!list.is_empty()).then_some(list)
+}
+
+/// What a key may read, in a few words.
+fn describe(scope: &KeyScope) -> String {
+    let list = |l: &Option<Vec<String>>, all: &str| match l {
+        Some(l) => l.join(", "),
+        None => all.to_string(),
+    };
+    format!(
+        "Config: {} · Menus: {} · Secrets: {}",
+        list(&scope.namespaces, "all namespaces"),
+        list(&scope.menus, "all"),
+        if scope.read_secrets { "yes" } else { "no" }
+    )
+}
 
 #[component]
 pub fn SdkKeysSection() -> impl IntoView {
@@ -64,11 +89,19 @@ fn SdkKeys(
 ) -> impl IntoView {
     let env_key = environment.key.clone();
     let name = RwSignal::new(String::new());
+    let read_secrets = RwSignal::new(false);
+    let namespaces = RwSignal::new(String::new());
+    let menus = RwSignal::new(String::new());
     let input = {
         let env_key = env_key.clone();
         move || NewSdkKey {
             environment: env_key.clone(),
             name: name.get(),
+            scope: KeyScope {
+                read_secrets: read_secrets.get(),
+                namespaces: listed(&namespaces.get()),
+                menus: listed(&menus.get()),
+            },
         }
     };
     let form = Form::new("new-sdk-key", {
@@ -82,6 +115,9 @@ fn SdkKeys(
         Some(Ok(c)) => {
             created.set(Some((c.key.name.clone(), c.secret.clone())));
             name.set(String::new());
+            read_secrets.set(false);
+            namespaces.set(String::new());
+            menus.set(String::new());
             form.reset();
             reload.update(|n| *n += 1);
         }
@@ -115,6 +151,16 @@ fn SdkKeys(
                 <div class="min-w-48 flex-1">
                     <TextField form name="name" label="Key name" value=name placeholder="web app" />
                 </div>
+                <div class="min-w-48 flex-1">
+                    <TextField form name="namespaces" label="Config namespaces (comma-separated; empty: all)" value=namespaces placeholder="checkout, payments" />
+                </div>
+                <div class="min-w-48 flex-1">
+                    <TextField form name="menus" label="Menus (comma-separated; empty: all)" value=menus placeholder="main" />
+                </div>
+                <label class="flex items-center gap-2 text-sm">
+                    <input type="checkbox" prop:checked=move || read_secrets.get() on:change=move |ev| read_secrets.set(event_target_checked(&ev)) />
+                    "Can read secret config values"
+                </label>
                 <button type="submit" class=BTN_PRIMARY disabled=move || create.pending().get()>"Create SDK key"</button>
                 <ErrorNotice error=error />
             </form>
@@ -162,6 +208,7 @@ fn KeyRow(key: SdkKey, notice: RwSignal<Option<String>>, reload: RwSignal<u32>) 
             <td class=TD>
                 <div class="font-medium text-slate-900 dark:text-slate-100">{key.name.clone()}</div>
                 <code class="text-xs text-slate-500">{format!("{}…", key.prefix)}</code>
+                <div class="text-xs text-slate-500" data-testid="sdk-key-scope">{describe(&key.scope)}</div>
             </td>
             <td class=format!("{TD} text-xs")>{format_utc(key.created_at)}<div class="text-slate-500">"by " {key.created_by.clone()}</div></td>
             <td class=format!("{TD} whitespace-nowrap text-xs")>{key.last_used_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>

@@ -25,6 +25,10 @@ struct Fields {
     max_length: RwSignal<String>,
     allowed: RwSignal<String>,
     schema: RwSignal<String>,
+    secret: RwSignal<bool>,
+    /// A secret's mask as the server showed it: sent back when the value is left empty, which
+    /// keeps the stored value (it is never shown, so it cannot be edited in place).
+    kept: StoredValue<Option<String>>,
 }
 
 impl Fields {
@@ -34,7 +38,11 @@ impl Fields {
         Fields {
             key: RwSignal::new(entry.key.clone()),
             value_type: RwSignal::new(t),
-            value: RwSignal::new(entry.value.clone()),
+            value: RwSignal::new(if entry.secret {
+                String::new()
+            } else {
+                entry.value.clone()
+            }),
             description: RwSignal::new(entry.description.clone()),
             min: RwSignal::new(c.min.map(|b| t.format_bound(b)).unwrap_or_default()),
             max: RwSignal::new(c.max.map(|b| t.format_bound(b)).unwrap_or_default()),
@@ -47,6 +55,8 @@ impl Fields {
                     .map(|s| serde_json::to_string_pretty(s).unwrap_or_default())
                     .unwrap_or_default(),
             ),
+            secret: RwSignal::new(entry.secret),
+            kept: StoredValue::new(entry.secret.then(|| entry.value.clone())),
         }
     }
 
@@ -88,10 +98,17 @@ impl Fields {
                 }
             },
         };
+        let secret = self.secret.get();
+        let typed = self.value.get();
+        let value = match self.kept.get_value() {
+            Some(mask) if secret && typed.is_empty() => mask,
+            _ => typed,
+        };
         let entry = Entry {
+            secret,
             key: self.key.get().trim().to_string(),
             value_type: t,
-            value: self.value.get(),
+            value,
             description: self.description.get(),
             constraints: EntryConstraints {
                 min,
@@ -224,17 +241,55 @@ pub fn EntryForm(
                 </div>
                 <div class="space-y-1">
                     <span class=LABEL>"Value"</span>
-                    <ValueInput
-                        value_type=f.value_type
-                        constraints=Signal::derive(move || checked.with(|(e, _)| e.constraints.clone()))
-                        value=f.value
-                        label=if is_new { "Value".to_string() } else { format!("Value of {}", entry.key) }
-                        id=format!("{id}-value")
-                        error=shown("value")
-                        on_input=Callback::new(move |_| touch("value"))
-                    />
+                    {let (id, label) = (id.clone(), if is_new { "Value".to_string() } else { format!("Value of {}", entry.key) });
+                    move || if f.secret.get() {
+                        let error = shown("value");
+                        view! {
+                            <input
+                                id=format!("{id}-value")
+                                type="password"
+                                autocomplete="off"
+                                class=INPUT
+                                aria-label=label.clone()
+                                placeholder=if f.kept.with_value(Option::is_some) { "Leave empty to keep the current value" } else { "The secret value" }
+                                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                                prop:value=move || f.value.get()
+                                on:input=move |ev| { f.value.set(event_target_value(&ev)); touch("value"); }
+                            />
+                            <p class="text-xs text-red-600 dark:text-red-400" role="alert" data-field-error="value">{move || error.get()}</p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <ValueInput
+                                value_type=f.value_type
+                                constraints=Signal::derive(move || checked.with(|(e, _)| e.constraints.clone()))
+                                value=f.value
+                                label=label.clone()
+                                id=format!("{id}-value")
+                                error=shown("value")
+                                on_input=Callback::new(move |_| touch("value"))
+                            />
+                        }.into_any()
+                    }}
                 </div>
             </div>
+            <label class="flex items-start gap-2 text-sm">
+                <input
+                    type="checkbox"
+                    id=format!("{id}-secret")
+                    class="mt-1"
+                    prop:checked=move || f.secret.get()
+                    on:change=move |ev| {
+                        f.secret.set(event_target_checked(&ev));
+                        touch("value");
+                    }
+                />
+                <span>
+                    "Secret"
+                    <span class="block text-xs text-slate-500">"Encrypted at rest, never shown again, and delivered only to SDK keys allowed to read secrets."</span>
+                    <span class="block text-xs text-red-600 dark:text-red-400" role="alert" data-field-error="secret">{move || shown("secret").get()}</span>
+                </span>
+            </label>
             {text("description", "Description", f.description, "What it controls, and who reads it", id.clone())}
             <fieldset class="space-y-3">
                 <legend class="text-xs font-medium uppercase tracking-wide text-slate-500">"Constraints (optional)"</legend>
