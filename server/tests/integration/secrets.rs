@@ -256,6 +256,16 @@ async fn secrets_are_sealed_masked_and_delivered_only_to_keys_that_may_read_them
     .await;
     assert_eq!(status, StatusCode::OK, "{kept}");
     assert_eq!(kept["entry"]["value"], shown, "same sealed value: {kept}");
+    // Kept under a new type, the stored value must still be valid: a password is no integer.
+    let (status, refused) = set(
+        &api,
+        "db_password",
+        json!({"value_type": "integer", "value": shown, "secret": true, "version": kept["version"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["fields"]["value"], "Enter a whole number, like 42");
+    assert_hidden("422", &refused.to_string());
     let forged = format!("{} #00000000", app::config::SECRET_MASK);
     let (status, refused) = set(
         &api,

@@ -67,14 +67,25 @@ fn stored_value(
     current: Option<&Entry>,
 ) -> Result<String, AppError> {
     let current = current.filter(|c| c.secret);
+    let context = keyring::context(namespace, &entry.key);
     if entry.secret && is_masked(&entry.value) {
-        return match current {
-            Some(c) if keyring::masked(&c.value) == entry.value => Ok(c.value.clone()),
-            _ => Err(AppError::field(
+        let Some(c) = current.filter(|c| keyring::masked(&c.value) == entry.value) else {
+            return Err(AppError::field(
                 "value",
                 "Type the secret's value (the mask stands only for the value it was shown with)",
-            )),
+            ));
         };
+        // A new type or new constraints must hold for the kept value too.
+        if c.value_type != entry.value_type || c.constraints != entry.constraints {
+            let plain = keys.open(&context, &c.value).map_err(|problem| {
+                AppError::field("value", format!("Type the value again: {problem}"))
+            })?;
+            Validate::validate(&Entry {
+                value: plain,
+                ..entry.clone()
+            })?;
+        }
+        return Ok(c.value.clone());
     }
     // Validation passed, so the value has a canonical spelling.
     let canonical = entry
@@ -83,7 +94,6 @@ fn stored_value(
     if !entry.secret {
         return Ok(canonical);
     }
-    let context = keyring::context(namespace, &entry.key);
     if let Some(c) = current
         && keys.open(&context, &c.value).as_deref() == Ok(canonical.as_str())
     {
