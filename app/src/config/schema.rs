@@ -166,6 +166,8 @@ impl Schema {
     pub fn validate(&self, instance: &Value) -> Vec<SchemaProblem> {
         let mut out = Vec::new();
         self.check(instance, "", &mut out);
+        // One value can break several rules at once; the cap holds for the total.
+        out.truncate(PROBLEMS_MAX);
         out
     }
 
@@ -245,11 +247,17 @@ impl Schema {
 impl Rules {
     fn check_object(&self, map: &Map<String, Value>, path: &str, out: &mut Vec<SchemaProblem>) {
         for name in &self.required {
+            if out.len() >= PROBLEMS_MAX {
+                return;
+            }
             if !map.contains_key(name) {
                 out.push(problem(path, format!("must have the property \"{name}\"")));
             }
         }
         for (name, value) in map {
+            if out.len() >= PROBLEMS_MAX {
+                return;
+            }
             let at = child(path, name);
             match self.properties.iter().find(|(p, _)| p == name) {
                 Some((_, schema)) => schema.check(value, &at, out),
@@ -746,3 +754,7 @@ mod tests {
         assert_eq!(found.len(), PROBLEMS_MAX);
     }
 }
+
+#[cfg(test)]
+#[path = "schema_props.rs"]
+mod props;

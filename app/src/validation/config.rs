@@ -972,3 +972,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "config_props.rs"]
+mod props;
