@@ -138,7 +138,7 @@ proptest! {
     /// A token needs a name and some authority: administrator, or a role somewhere.
     #[test]
     fn new_tokens(name in any_text(), admin in any::<bool>(), roles in roles()) {
-        let errors = NewApiToken { name: name.clone(), admin, roles: roles.clone() }
+        let errors = NewApiToken { name: name.clone(), admin, roles: roles.clone(), expires_in_days: None }
             .validate()
             .err()
             .unwrap_or_default();

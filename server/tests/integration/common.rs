@@ -348,6 +348,7 @@ impl TestServer {
                     name: name.into(),
                     admin,
                     roles,
+                    expires_in_days: None,
                 },
             )
             .await
