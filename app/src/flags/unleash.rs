@@ -557,7 +557,7 @@ fn translate(
     };
     let mut rules = Vec::new();
     for (i, s) in strategies.iter().enumerate() {
-        let Some(base) = strategy_rule(s, i, segments)? else {
+        let Some(base) = strategy_rule(s, i, &feature.name, segments)? else {
             notes.push(format!(
                 "{}: strategy {} ({}) can never match and was left out",
                 feature.name,
@@ -573,6 +573,7 @@ fn translate(
                 .unwrap_or_else(|| "default".into());
             let group = param(s, "groupId")
                 .map(text)
+                .filter(|g| !g.is_empty())
                 .unwrap_or_else(|| feature.name.clone());
             rules.push(Rule {
                 serve: split(&strategy_variants, stickiness, group)?,
@@ -651,6 +652,7 @@ fn translate(
 fn strategy_rule(
     s: &Strategy,
     index: usize,
+    feature: &str,
     segments: &HashSet<i64>,
 ) -> Result<Option<Rule>, String> {
     let mut constraints = Vec::new();
@@ -667,7 +669,15 @@ fn strategy_rule(
         }
         segment_keys.push(segment_key(*id));
     }
-    let group = param(s, "groupId").map(text).filter(|g| !g.is_empty());
+    // Unleash buckets a rollout by `groupId:value`, the group defaulting to the feature's name.
+    // Left unset, the engine would use the flag key, which differs from the name whenever the
+    // name is not already a lowercase slug, and every user would land in another bucket.
+    let group = Some(
+        param(s, "groupId")
+            .map(text)
+            .filter(|g| !g.is_empty())
+            .unwrap_or_else(|| feature.to_string()),
+    );
     let rollout = |percentage: u32, stickiness: &str| {
         Some(Rollout {
             percentage,

@@ -297,3 +297,48 @@ fn zero_weights_are_skipped_with_the_reason() {
         "rules.0.serve.weights: The weights add up to 0%; they must total 100%"
     );
 }
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    /// A flexible rollout admits the users Unleash admits: those whose
+    /// `murmur3("groupId:userId") % 100 + 1` is at most the percentage, the group defaulting
+    /// to the feature's name (which may not be a valid flag key).
+    #[test]
+    fn rollouts_admit_the_users_unleash_admits(
+        name in "[A-Za-z][A-Za-z0-9._ -]{0,12}",
+        group in prop::option::of(prop_oneof![Just(String::new()), "[A-Za-z]{1,8}"]),
+        p in 0u32..=100,
+        seed in any::<u64>(),
+    ) {
+        let mut parameters = json!({"rollout": p, "stickiness": "userId"});
+        if let Some(g) = &group {
+            parameters["groupId"] = json!(g);
+        }
+        let doc = json!({"features": [{"name": name, "enabled": true, "strategies": [
+            {"name": "flexibleRollout", "parameters": parameters}
+        ]}]});
+        let plan = plan(&doc.to_string(), "dev").unwrap();
+        let f = &plan.flags[0];
+        let compiled = crate::flags::CompiledFlag::compile(&f.flag, &f.settings, &Default::default());
+        let unleash_group = group.filter(|g| !g.is_empty()).unwrap_or(name);
+        for i in 0..200 {
+            let user = format!("{seed:x}-{i}");
+            let bucket = crate::flags::hash::murmur3_32(format!("{unleash_group}:{user}").as_bytes(), 0) % 100 + 1;
+            let on = compiled.evaluate(&crate::flags::EvalContext::new(Some(user.clone()))).variant;
+            prop_assert_eq!(on.as_deref() == Some("on"), bucket <= p, "user {} bucket {}", user, bucket);
+        }
+    }
+}
+
+/// Without a groupId, rollouts were grouped by the flag key (`checkout.new`) where Unleash groups
+/// by the feature's name (`Checkout.New`): users landed in other buckets after the import.
+#[test]
+fn rollouts_default_to_the_feature_name_as_group() {
+    let doc = json!({"features": [{"name": "Checkout.New", "enabled": true, "strategies": [
+        {"name": "flexibleRollout", "parameters": {"rollout": 50, "stickiness": "userId"}}
+    ]}]});
+    let plan = plan(&doc.to_string(), "dev").unwrap();
+    let rollout = plan.flags[0].settings.rules[0].rollout.clone().unwrap();
+    assert_eq!(rollout.group_id.as_deref(), Some("Checkout.New"));
+}
