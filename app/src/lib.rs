@@ -21,5 +21,8 @@ pub mod validation;
 #[cfg(feature = "ssr")]
 pub mod backend;
 
+#[cfg(test)]
+mod test_props;
+
 pub use error::AppError;
 pub use ui::{App, shell};

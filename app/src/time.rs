@@ -24,9 +24,13 @@ pub const YEAR_DIGITS: usize = 4;
 /// Whether `s` starts with a year of more than [`YEAR_DIGITS`] digits (or a signed one), for a
 /// clearer message than "not a date".
 pub fn year_out_of_range(s: &str) -> bool {
-    let year = s.trim().split('-').next().unwrap_or("");
-    year.starts_with(['+', '-'])
-        || (year.len() > YEAR_DIGITS && year.bytes().all(|b| b.is_ascii_digit()))
+    let s = s.trim();
+    // Checked before splitting on `-`, which would drop a leading minus.
+    if s.starts_with(['+', '-']) {
+        return true;
+    }
+    let year = s.split('-').next().unwrap_or("");
+    year.len() > YEAR_DIGITS && year.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Parses what an `<input type="datetime-local">` or `type="date"` gives (`2026-11-22T14:03`,
@@ -224,6 +228,9 @@ mod tests {
         }
         assert!(year_out_of_range("99999999999999-01-01T00:00:00Z"));
         assert!(year_out_of_range("+2022-01-29"));
+        // The leading minus used to be lost when splitting the date on `-`.
+        assert!(year_out_of_range("-2022-01-29"));
+        assert!(year_out_of_range("-0-01-01T00:00:00Z"));
         assert!(!year_out_of_range("2022-01-29"));
         assert!(!year_out_of_range("soon"));
         // The range's ends: 0000-01-01 and 9999-12-31, by the civil calendar.
@@ -237,3 +244,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "time_props.rs"]
+mod props;

@@ -70,7 +70,8 @@ impl Context<'_> {
     }
 }
 
-pub trait Command: Send {
+/// Owned (`'static`) so validation can run on the blocking pool ([`off_thread`]).
+pub trait Command: Send + 'static {
     type Output: Send;
 
     /// The environment whose scope decides permission, if the command belongs to one.
@@ -97,6 +98,19 @@ pub trait Command: Send {
     ) -> impl Future<Output = Result<Applied<Self::Output>, AppError>> + Send;
 }
 
+/// Runs pure but possibly long work on the blocking pool and waits for it. Validation compiles
+/// what users typed (regular expressions, JSON Schemas with up to 64 patterns, whole config
+/// drafts at publish); the dashboard's server functions run on its single render thread
+/// (server/src/render_thread.rs), which must never wait on one request's input.
+pub async fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, "work moved off the request thread failed");
+        AppError::Internal
+    })
+}
+
 pub async fn execute<C: Command>(
     db: &Db,
     actor: &Actor,
@@ -114,7 +128,12 @@ pub async fn execute<C: Command>(
     if !command.authorize(&actor.subject, environment.as_ref()) {
         return Err(AppError::Forbidden);
     }
-    command.validate()?;
+    let (command, valid) = off_thread(move || {
+        let valid = command.validate();
+        (command, valid)
+    })
+    .await?;
+    valid?;
     let ctx = Context {
         actor,
         environment,

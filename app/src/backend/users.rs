@@ -298,19 +298,27 @@ impl Command for SetUserDisabled {
             .bind(self.id)
             .execute(&mut **tx)
             .await?;
-        if self.disabled {
-            // A disabled user is signed out everywhere, at once.
+        // A disabled user is signed out everywhere, at once, and the admin API tokens they own
+        // are revoked (each audited): re-enabling them does not bring those back.
+        let revoked = if self.disabled {
             end_sessions(tx, self.id).await?;
-        }
+            super::api_tokens::revoke_owned_by(tx, self.id, &before.email, ctx.now).await?
+        } else {
+            Vec::new()
+        };
         let after = find(tx, self.id).await?.ok_or(AppError::Internal)?;
         let action = if self.disabled { "disable" } else { "enable" };
-        let audit = record(
+        let mut audit = vec![record(
             &after,
             action,
             Some(snapshot(&before)),
             Some(snapshot(&after)),
-        );
-        Ok(Applied::one(after, audit))
+        )];
+        audit.extend(revoked);
+        Ok(Applied {
+            output: after,
+            audit,
+        })
     }
 }
 

@@ -157,3 +157,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "duration_props.rs"]
+mod props;

@@ -396,3 +396,7 @@ mod tests {
         assert!(back.constraints.is_empty());
     }
 }
+
+#[cfg(test)]
+#[path = "model_props.rs"]
+mod props;

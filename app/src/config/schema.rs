@@ -19,6 +19,14 @@ pub const SCHEMA_DEPTH_MAX: usize = 32;
 /// Validation stops collecting after this many problems.
 pub const PROBLEMS_MAX: usize = 100;
 
+/// Patterns in one schema. Each may compile to up to a MiB (see [`pattern`]), so this bounds what
+/// one schema can cost to compile, which happens on every save and publish and, in the browser,
+/// on every keystroke.
+pub const SCHEMA_PATTERNS_MAX: usize = 64;
+
+/// Pattern text in one schema, all patterns together, in bytes: 16 patterns of the longest kind.
+pub const SCHEMA_PATTERN_TEXT_MAX: usize = 16 * 1024;
+
 const ANNOTATIONS: [&str; 10] = [
     "$schema",
     "$id",
@@ -154,7 +162,8 @@ impl Schema {
     /// Checks `schema` and prepares it; the problems' paths point into the schema.
     pub fn compile(schema: &Value) -> Result<Schema, Vec<SchemaProblem>> {
         let mut problems = Vec::new();
-        let compiled = compile_node(schema, "", 0, &mut problems);
+        let mut budget = PatternBudget::default();
+        let compiled = compile_node(schema, "", 0, &mut budget, &mut problems);
         if problems.is_empty() {
             Ok(compiled)
         } else {
@@ -166,6 +175,8 @@ impl Schema {
     pub fn validate(&self, instance: &Value) -> Vec<SchemaProblem> {
         let mut out = Vec::new();
         self.check(instance, "", &mut out);
+        // One value can break several rules at once; the cap holds for the total.
+        out.truncate(PROBLEMS_MAX);
         out
     }
 
@@ -245,11 +256,17 @@ impl Schema {
 impl Rules {
     fn check_object(&self, map: &Map<String, Value>, path: &str, out: &mut Vec<SchemaProblem>) {
         for name in &self.required {
+            if out.len() >= PROBLEMS_MAX {
+                return;
+            }
             if !map.contains_key(name) {
                 out.push(problem(path, format!("must have the property \"{name}\"")));
             }
         }
         for (name, value) in map {
+            if out.len() >= PROBLEMS_MAX {
+                return;
+            }
             let at = child(path, name);
             match self.properties.iter().find(|(p, _)| p == name) {
                 Some((_, schema)) => schema.check(value, &at, out),
@@ -265,7 +282,65 @@ impl Rules {
     }
 }
 
-fn compile_node(v: &Value, path: &str, depth: usize, out: &mut Vec<SchemaProblem>) -> Schema {
+/// What the patterns compiled so far have used of the schema's allowance.
+#[derive(Default)]
+struct PatternBudget {
+    count: usize,
+    text: usize,
+    /// Reported once, at the pattern that crossed a limit; later patterns are not compiled.
+    spent: bool,
+}
+
+impl PatternBudget {
+    /// The compiled pattern at `at`, or `None` after recording why not.
+    fn compile(&mut self, p: &str, at: &str, out: &mut Vec<SchemaProblem>) -> Option<Regex> {
+        if self.spent {
+            return None;
+        }
+        self.count += 1;
+        self.text += p.len();
+        let over = if self.count > SCHEMA_PATTERNS_MAX {
+            Some(format!(
+                "is one pattern too many: a schema may have at most {SCHEMA_PATTERNS_MAX} patterns"
+            ))
+        } else if self.text > SCHEMA_PATTERN_TEXT_MAX {
+            Some(format!(
+                "takes the schema's patterns past {} KiB of text in all; shorten or remove some",
+                SCHEMA_PATTERN_TEXT_MAX / 1024
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = over {
+            self.spent = true;
+            out.push(problem(at, message));
+            return None;
+        }
+        match pattern::compile(p) {
+            Ok(re) => Some(re),
+            Err(message) => {
+                out.push(problem(at, lowercase_first(&message)));
+                None
+            }
+        }
+    }
+}
+
+/// Keys in sorted order, whatever order the map keeps: the pattern that crosses the budget must
+/// be the same one in the browser and on the server.
+fn sorted(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut pairs: Vec<(&String, &Value)> = map.iter().collect();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    pairs
+}
+
+fn compile_node(
+    v: &Value,
+    path: &str,
+    depth: usize,
+    budget: &mut PatternBudget,
+    out: &mut Vec<SchemaProblem>,
+) -> Schema {
     if depth > SCHEMA_DEPTH_MAX {
         out.push(problem(
             path,
@@ -283,17 +358,19 @@ fn compile_node(v: &Value, path: &str, depth: usize, out: &mut Vec<SchemaProblem
         }
     };
     let mut rules = Rules::default();
-    for (keyword, value) in map {
+    for (keyword, value) in sorted(map) {
         let at = child(path, keyword);
         let sub =
-            |v: &Value, at: &str, out: &mut Vec<SchemaProblem>| compile_node(v, at, depth + 1, out);
+            |v: &Value, at: &str, budget: &mut PatternBudget, out: &mut Vec<SchemaProblem>| {
+                compile_node(v, at, depth + 1, budget, out)
+            };
         match keyword.as_str() {
             "type" => rules.types = compile_types(value, &at, out),
             "properties" => match value {
                 Value::Object(props) => {
-                    rules.properties = props
-                        .iter()
-                        .map(|(name, s)| (name.clone(), sub(s, &child(&at, name), out)))
+                    rules.properties = sorted(props)
+                        .into_iter()
+                        .map(|(name, s)| (name.clone(), sub(s, &child(&at, name), budget, out)))
                         .collect();
                 }
                 _ => out.push(problem(&at, "must be an object of schemas")),
@@ -304,9 +381,9 @@ fn compile_node(v: &Value, path: &str, depth: usize, out: &mut Vec<SchemaProblem
                     &at,
                     "must be a single schema; lists of schemas are not supported",
                 )),
-                _ => rules.items = Some(sub(value, &at, out)),
+                _ => rules.items = Some(sub(value, &at, budget, out)),
             },
-            "additionalProperties" => rules.additional = Some(sub(value, &at, out)),
+            "additionalProperties" => rules.additional = Some(sub(value, &at, budget, out)),
             "enum" => match value {
                 Value::Array(values) if !values.is_empty() => rules.allowed = Some(values.clone()),
                 _ => out.push(problem(&at, "must be a list of at least one value")),
@@ -322,10 +399,9 @@ fn compile_node(v: &Value, path: &str, depth: usize, out: &mut Vec<SchemaProblem
                 None => out.push(problem(&at, "must be a whole number, 0 or more")),
             },
             "pattern" => match value {
-                Value::String(p) => match pattern::compile(p) {
-                    Ok(re) => rules.pattern = Some((p.clone(), re)),
-                    Err(message) => out.push(problem(&at, lowercase_first(&message))),
-                },
+                Value::String(p) => {
+                    rules.pattern = budget.compile(p, &at, out).map(|re| (p.clone(), re));
+                }
                 _ => out.push(problem(&at, "must be a string")),
             },
             k if ANNOTATIONS.contains(&k) => {}
@@ -737,6 +813,69 @@ mod tests {
         assert_eq!(Schema::compile(&s).unwrap_err().len(), 1);
     }
 
+    /// `{"properties": {"p000": {"pattern": ...}, ...}}` with one pattern per text.
+    fn with_patterns(patterns: &[String]) -> Value {
+        let properties: Map<String, Value> = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("p{i:03}"), json!({"pattern": p})))
+            .collect();
+        json!({"properties": properties})
+    }
+
+    #[test]
+    fn a_schema_has_at_most_64_patterns() {
+        let at_limit: Vec<String> = (0..64).map(|i| format!("^v{i}$")).collect();
+        assert!(Schema::compile(&with_patterns(&at_limit)).is_ok());
+        let mut over = at_limit.clone();
+        over.extend(["^one-too-many$".to_string(), "^and-another$".to_string()]);
+        assert_eq!(
+            schema_problems(with_patterns(&over)),
+            [
+                "/properties/p064/pattern: is one pattern too many: a schema may have at most 64 patterns"
+            ],
+            "reported once, at the pattern that crosses the limit"
+        );
+    }
+
+    #[test]
+    fn a_schema_has_at_most_16_kib_of_pattern_text() {
+        // 16 patterns of 1000 characters and one of 384: 16,384 bytes, exactly the limit.
+        let mut at_limit: Vec<String> = (0..16).map(|_| "x".repeat(1000)).collect();
+        at_limit.push("y".repeat(384));
+        assert!(Schema::compile(&with_patterns(&at_limit)).is_ok());
+        let mut over = at_limit.clone();
+        over[16].push('y');
+        assert_eq!(
+            schema_problems(with_patterns(&over)),
+            [
+                "/properties/p016/pattern: takes the schema's patterns past 16 KiB of text in all; shorten or remove some"
+            ]
+        );
+        // Multi-byte text counts its bytes: 8,192 two-byte characters are 16 KiB.
+        let mut wide = vec!["é".repeat(1000); 8];
+        wide.push("é".repeat(192));
+        assert!(Schema::compile(&with_patterns(&wide)).is_ok());
+        wide[8].push('é');
+        assert_eq!(schema_problems(with_patterns(&wide)).len(), 1);
+    }
+
+    /// Patterns are counted in sorted key order, so the one blamed does not depend on how the
+    /// document was written.
+    #[test]
+    fn the_pattern_blamed_does_not_depend_on_key_order() {
+        let mut properties = Map::new();
+        for i in (0..65).rev() {
+            properties.insert(format!("p{i:03}"), json!({"pattern": "x"}));
+        }
+        assert_eq!(
+            schema_problems(json!({"properties": properties})),
+            [
+                "/properties/p064/pattern: is one pattern too many: a schema may have at most 64 patterns"
+            ]
+        );
+    }
+
     #[test]
     fn problems_are_capped() {
         let many = Value::Array(vec![json!("x"); 1000]);
@@ -746,3 +885,7 @@ mod tests {
         assert_eq!(found.len(), PROBLEMS_MAX);
     }
 }
+
+#[cfg(test)]
+#[path = "schema_props.rs"]
+mod props;

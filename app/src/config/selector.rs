@@ -130,6 +130,15 @@ impl Selector {
         }
         let selector = Selector { requirements };
         selector.check_count()?;
+        // The selector is stored as its Display text, which puts a space after `in` and `notin`
+        // that the typed text may lack; that text must fit too, or it could not be read back.
+        let written = selector.to_string().chars().count();
+        if written > SELECTOR_MAX {
+            return Err(format!(
+                "Use at most {SELECTOR_MAX} characters (written out with a space before each \
+                 list, this selector has {written})"
+            ));
+        }
         Ok(selector)
     }
 
@@ -625,3 +634,7 @@ mod tests {
         assert!(all.matches("checkout", "", &none));
     }
 }
+
+#[cfg(test)]
+#[path = "selector_props.rs"]
+mod props;

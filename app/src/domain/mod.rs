@@ -8,7 +8,10 @@ mod sdk_key;
 mod session;
 mod user;
 
-pub use api_token::{ApiToken, ApiTokenCreated, NewApiToken, RevokeApiToken};
+pub use api_token::{
+    ApiToken, ApiTokenCreated, NewApiToken, RevokeApiToken, TOKEN_EXPIRY_CHOICES,
+    TOKEN_EXPIRY_DAYS_MAX, TOKEN_EXPIRY_DEFAULT_DAYS,
+};
 pub use audit::{
     AUDITED_ENTITIES, ActorKind, ActorRef, AuditEvent, AuditFilter, AuditPage, FieldChange,
     SHARED_ENTITIES, diff,

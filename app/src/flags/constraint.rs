@@ -262,3 +262,7 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+#[path = "constraint_props.rs"]
+mod props;

@@ -554,3 +554,7 @@ impl CompiledFlag {
 #[cfg(test)]
 #[path = "engine_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "engine_props.rs"]
+mod props;

@@ -5,7 +5,12 @@
 //! stickiness, variant splits keep their weights and seeds. What Switchboard cannot represent is
 //! not approximated: the feature is left out and reported with the reason.
 
+use super::inputs::SaveFlagSettings;
 use super::model::*;
+use crate::validation::FieldErrors;
+use crate::validation::flags::{
+    DESCRIPTION_MAX, FLAG_NAME_MAX, SPLIT_TOTAL_MAX, check_settings, check_variants,
+};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -199,6 +204,26 @@ pub fn key_for(name: &str) -> String {
     key
 }
 
+/// A name the flag form would accept: no control characters, trimmed, at most 200 characters;
+/// the key when nothing is left.
+fn flag_name(feature: &str) -> String {
+    let cleaned: String = feature.chars().filter(|c| !c.is_control()).collect();
+    let name: String = cleaned.trim().chars().take(FLAG_NAME_MAX).collect();
+    match name.trim() {
+        "" => key_for(feature),
+        kept => kept.to_string(),
+    }
+}
+
+/// A description the flag form would accept: line breaks and tabs kept, other control
+/// characters dropped, at most 2000 characters.
+fn flag_description(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .take(DESCRIPTION_MAX)
+        .collect()
+}
+
 pub fn segment_key(id: i64) -> String {
     format!("unleash-segment-{id}")
 }
@@ -243,8 +268,11 @@ pub fn plan(json: &str, environment: &str) -> Result<ImportPlan, ImportError> {
         }
     }
     let mut used_keys = HashSet::new();
+    let segment_keys: HashSet<String> = out.segments.iter().map(|s| s.key.clone()).collect();
     for feature in features {
-        match translate(&feature, environment, &known_segments, &mut out.notes) {
+        let translated = translate(&feature, environment, &known_segments, &mut out.notes)
+            .and_then(|imported| importable(imported, &segment_keys));
+        match translated {
             Ok(mut imported) => {
                 if !used_keys.insert(imported.flag.key.clone()) {
                     out.skipped.push(Skipped {
@@ -266,6 +294,27 @@ pub fn plan(json: &str, environment: &str) -> Result<ImportPlan, ImportError> {
         }
     }
     Ok(out)
+}
+
+/// The flag as planned if the flag and settings forms would accept it, else the first problem
+/// they would report: a plan holds only what the import can create.
+fn importable(imported: ImportedFlag, segments: &HashSet<String>) -> Result<ImportedFlag, String> {
+    let mut e = FieldErrors::new();
+    check_variants(imported.flag.kind, &imported.flag.variants, &mut e);
+    let settings = SaveFlagSettings {
+        flag: imported.flag.key.clone(),
+        environment: imported.settings.environment.clone(),
+        enabled: imported.settings.enabled,
+        off_variant: imported.settings.off_variant.clone(),
+        default_variant: imported.settings.default_variant.clone(),
+        rules: imported.settings.rules.clone(),
+        version: 0,
+    };
+    check_settings(&settings, &imported.flag.variants, segments, &mut e);
+    match e.0.into_iter().next() {
+        Some((field, message)) => Err(format!("{field}: {message}")),
+        None => Ok(imported),
+    }
 }
 
 /// The features and segments a state stands for, with delta events applied in order.
@@ -410,9 +459,23 @@ fn kind_for(variants: &[&UVariant]) -> FlagKind {
     }
 }
 
-fn split(variants: &[UVariant], stickiness: String, group: String) -> Serve {
-    Serve::Split(Split {
-        total: variants.iter().map(weight).sum::<u32>().max(1),
+fn split(variants: &[UVariant], stickiness: String, group: String) -> Result<Serve, String> {
+    // Summed wide: Unleash sends weights as it stores them, and two near u32::MAX overflowed.
+    let sum: u64 = variants.iter().map(|v| weight(v) as u64).sum();
+    if sum > SPLIT_TOTAL_MAX as u64 {
+        return Err(format!(
+            "its variant weights add up to {sum}, more than the {SPLIT_TOTAL_MAX} parts a split \
+             can have"
+        ));
+    }
+    // An empty stickiness or group is Unleash's default, not an attribute named "".
+    let stickiness = if stickiness.trim().is_empty() {
+        "default".to_string()
+    } else {
+        stickiness
+    };
+    Ok(Serve::Split(Split {
+        total: (sum as u32).max(1),
         variants: variants
             .iter()
             .map(|v| Weighted {
@@ -421,8 +484,8 @@ fn split(variants: &[UVariant], stickiness: String, group: String) -> Serve {
             })
             .collect(),
         stickiness: Some(stickiness),
-        group_id: Some(group),
-    })
+        group_id: Some(group).filter(|g| !g.is_empty()),
+    }))
 }
 
 fn translate(
@@ -494,7 +557,7 @@ fn translate(
     };
     let mut rules = Vec::new();
     for (i, s) in strategies.iter().enumerate() {
-        let Some(base) = strategy_rule(s, i, segments)? else {
+        let Some(base) = strategy_rule(s, i, &feature.name, segments)? else {
             notes.push(format!(
                 "{}: strategy {} ({}) can never match and was left out",
                 feature.name,
@@ -510,14 +573,15 @@ fn translate(
                 .unwrap_or_else(|| "default".into());
             let group = param(s, "groupId")
                 .map(text)
+                .filter(|g| !g.is_empty())
                 .unwrap_or_else(|| feature.name.clone());
             rules.push(Rule {
-                serve: split(&strategy_variants, stickiness, group),
+                serve: split(&strategy_variants, stickiness, group)?,
                 ..base
             });
         } else if !feature_variants.is_empty() {
             // Feature variants: overrides first, then the sticky split grouped by feature name.
-            for v in &feature_variants {
+            for (vi, v) in feature_variants.iter().enumerate() {
                 for (j, o) in v.overrides.iter().flatten().enumerate() {
                     let mut constraints = base.constraints.clone();
                     constraints.push(Constraint {
@@ -527,8 +591,10 @@ fn translate(
                         inverted: false,
                         case_insensitive: false,
                     });
+                    // Numbered, not named after the variant: names differing only in case (or
+                    // long ones) made duplicate ids or ids past the 64-character limit.
                     rules.push(Rule {
-                        id: format!("{}-override-{}-{}", base.id, key_for(&v.name), j + 1),
+                        id: format!("{}-override-{}-{}", base.id, vi + 1, j + 1),
                         constraints,
                         serve: Serve::Variant {
                             variant: v.name.clone(),
@@ -542,7 +608,7 @@ fn translate(
                 .clone()
                 .unwrap_or_else(|| "default".into());
             rules.push(Rule {
-                serve: split(&feature_variants, stickiness, feature.name.clone()),
+                serve: split(&feature_variants, stickiness, feature.name.clone())?,
                 ..base
             });
         } else {
@@ -559,8 +625,8 @@ fn translate(
         flag: Flag {
             id: 0,
             key: key_for(&feature.name),
-            name: feature.name.chars().take(200).collect(),
-            description: feature.description.clone().unwrap_or_default(),
+            name: flag_name(&feature.name),
+            description: flag_description(feature.description.as_deref().unwrap_or_default()),
             tags: vec!["unleash".into()],
             owner: String::new(),
             kind,
@@ -586,6 +652,7 @@ fn translate(
 fn strategy_rule(
     s: &Strategy,
     index: usize,
+    feature: &str,
     segments: &HashSet<i64>,
 ) -> Result<Option<Rule>, String> {
     let mut constraints = Vec::new();
@@ -602,7 +669,15 @@ fn strategy_rule(
         }
         segment_keys.push(segment_key(*id));
     }
-    let group = param(s, "groupId").map(text).filter(|g| !g.is_empty());
+    // Unleash buckets a rollout by `groupId:value`, the group defaulting to the feature's name.
+    // Left unset, the engine would use the flag key, which differs from the name whenever the
+    // name is not already a lowercase slug, and every user would land in another bucket.
+    let group = Some(
+        param(s, "groupId")
+            .map(text)
+            .filter(|g| !g.is_empty())
+            .unwrap_or_else(|| feature.to_string()),
+    );
     let rollout = |percentage: u32, stickiness: &str| {
         Some(Rollout {
             percentage,
@@ -729,3 +804,7 @@ mod tests {
         assert_eq!(p.notes.len(), 1);
     }
 }
+
+#[cfg(test)]
+#[path = "unleash_props.rs"]
+mod props;

@@ -582,6 +582,39 @@ mod tests {
         assert!(value_error(&entry(ValueType::String, &big[1..])).is_none());
     }
 
+    /// The schema's pattern allowance is reported on the schema field, naming the pattern.
+    #[test]
+    fn schemas_with_too_many_patterns_are_refused() {
+        let schema = |n: usize| {
+            let properties: serde_json::Map<String, Value> = (0..n)
+                .map(|i| {
+                    (
+                        format!("p{i:03}"),
+                        json!({"type": "string", "pattern": "^[a-z]+$"}),
+                    )
+                })
+                .collect();
+            json!({"type": "object", "properties": properties})
+        };
+        let entry = |n: usize| {
+            with(
+                ValueType::Json,
+                "{}",
+                EntryConstraints {
+                    schema: Some(schema(n)),
+                    ..Default::default()
+                },
+            )
+        };
+        assert!(errors(&entry(crate::config::schema::SCHEMA_PATTERNS_MAX)).is_empty());
+        assert_eq!(
+            errors(&entry(200)).get("entries.3.constraints.schema"),
+            Some(
+                "/properties/p064/pattern: is one pattern too many: a schema may have at most 64 patterns"
+            )
+        );
+    }
+
     #[test]
     fn key_and_description_fields() {
         let mut e = entry(ValueType::String, "x");
@@ -1009,3 +1042,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "config_props.rs"]
+mod props;

@@ -364,7 +364,9 @@ fn check_rule(
 
 /// `sum` parts of `total` as a percentage for people, e.g. `99.9%`.
 pub fn percent(sum: u64, total: u32) -> String {
-    let tenths = (sum * 1000 + total as u64 / 2) / total.max(1) as u64;
+    // In u128: a sum of many u32 weights times 1000 can pass u64.
+    let total = total.max(1) as u128;
+    let tenths = (sum as u128 * 1000 + total / 2) / total;
     if tenths.is_multiple_of(10) {
         format!("{}%", tenths / 10)
     } else {
@@ -799,3 +801,7 @@ mod tests {
         assert_eq!(percent(1, 3), "33.3%");
     }
 }
+
+#[cfg(test)]
+#[path = "flags_props.rs"]
+mod props;

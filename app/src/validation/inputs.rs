@@ -3,8 +3,8 @@
 use super::{FieldErrors, Validate, rules};
 use crate::domain::{
     AuditFilter, Credentials, DeleteEnvironment, NewApiToken, NewEnvironment, NewSdkKey, NewUser,
-    ResetPassword, RevokeApiToken, RevokeSdkKey, Role, SetUserDisabled, UpdateEnvironment,
-    UpdateUser,
+    ResetPassword, RevokeApiToken, RevokeSdkKey, Role, SetUserDisabled, TOKEN_EXPIRY_DAYS_MAX,
+    UpdateEnvironment, UpdateUser,
 };
 use std::collections::BTreeMap;
 
@@ -113,6 +113,15 @@ impl Validate for NewApiToken {
         check_roles(&mut e, &self.roles);
         if !self.admin && self.roles.is_empty() {
             e.add("roles", "Give the token a role in at least one environment");
+        }
+        if self
+            .expires_in_days
+            .is_some_and(|d| !(1..=TOKEN_EXPIRY_DAYS_MAX).contains(&d))
+        {
+            e.add(
+                "expires_in_days",
+                format!("Choose from 1 to {TOKEN_EXPIRY_DAYS_MAX} days, or no expiry"),
+            );
         }
         e.into_result()
     }
@@ -285,10 +294,31 @@ mod tests {
             name: "ci".into(),
             admin: false,
             roles: BTreeMap::new(),
+            expires_in_days: None,
         };
         assert!(t.validate().unwrap_err().get("roles").is_some());
         let admin = NewApiToken { admin: true, ..t };
         assert_eq!(admin.validate(), Ok(()));
+    }
+
+    #[test]
+    fn token_expiry_is_one_day_to_a_year() {
+        let t = |days| NewApiToken {
+            name: "ci".into(),
+            admin: true,
+            roles: BTreeMap::new(),
+            expires_in_days: days,
+        };
+        for ok in [None, Some(1), Some(90), Some(365)] {
+            assert_eq!(t(ok).validate(), Ok(()), "{ok:?}");
+        }
+        for bad in [Some(0), Some(366), Some(u32::MAX)] {
+            assert_eq!(
+                t(bad).validate().unwrap_err().get("expires_in_days"),
+                Some("Choose from 1 to 365 days, or no expiry"),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

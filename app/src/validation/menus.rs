@@ -1034,3 +1034,7 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+#[path = "menus_props.rs"]
+mod props;

@@ -20,7 +20,9 @@ pub fn email(value: &str) -> Result<(), String> {
     if v.is_empty() {
         return Err("Enter an email address".into());
     }
-    if chars(v) > EMAIL_MAX {
+    // Counted as stored: lowercasing can lengthen text (`İ` becomes two characters), and an
+    // address stored longer than the limit could not be saved again unchanged.
+    if chars(v).max(chars(&normalize_email(v))) > EMAIL_MAX {
         return Err(format!("Use at most {EMAIL_MAX} characters"));
     }
     let mut parts = v.split('@');
@@ -163,3 +165,7 @@ mod tests {
         assert!(environment_name(&"n".repeat(65)).is_err());
     }
 }
+
+#[cfg(test)]
+#[path = "rules_props.rs"]
+mod props;

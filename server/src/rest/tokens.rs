@@ -7,7 +7,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-/// Admin API tokens (administrators only); secrets are never listed.
+/// Admin API tokens (administrators only); secrets are never listed. `expired` says whether
+/// `expires_at` had passed when the list was read.
 #[utoipa::path(get, path = "/api/admin/v1/tokens", tag = "tokens",
     responses((status = 200, body = [ApiToken]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -18,9 +19,12 @@ pub async fn list(
     Ok(Json(api_tokens::list(&s.db, &actor).await?))
 }
 
-/// Issues a token; the answer holds its secret, shown this once.
+/// Issues a token; the answer holds its secret, shown this once. `expires_in_days` (1 to 365;
+/// absent or null: never) sets `expires_at`. The token belongs to the caller's user (for a token,
+/// its owner): disabling that user revokes it. An expired, revoked or disowned token is answered
+/// 401, like an unknown one.
 #[utoipa::path(post, path = "/api/admin/v1/tokens", tag = "tokens", request_body = NewApiToken,
-    responses((status = 201, body = ApiTokenCreated), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 201, body = ApiTokenCreated), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(s): State<AppState>,

@@ -383,6 +383,7 @@ impl TestServer {
                     name: name.into(),
                     admin,
                     roles,
+                    expires_in_days: None,
                 },
             )
             .await

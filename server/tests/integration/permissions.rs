@@ -1633,6 +1633,7 @@ async fn targets(server: &TestServer, needs: &[Need]) -> Targets {
                             name: format!("target {n}"),
                             admin: false,
                             roles,
+                            expires_in_days: None,
                         },
                     )
                     .await

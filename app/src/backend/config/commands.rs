@@ -6,7 +6,7 @@ use super::masking;
 use super::store::{self, Head, NamespaceRow, NewRelease};
 use crate::AppError;
 use crate::backend::changes::Topic;
-use crate::backend::command::{Applied, AuditRecord, Command, Context, conflict};
+use crate::backend::command::{Applied, AuditRecord, Command, Context, conflict, off_thread};
 use crate::backend::db::Tx;
 use crate::backend::environments;
 use crate::backend::keyring::{self, Keyring};
@@ -612,9 +612,15 @@ impl Command for PublishDraft {
         no_gray_running(head.as_ref())?;
         let published = main_entries(tx, &ns, env, head.as_ref()).await?;
         let draft = store::live_entries(&store::draft_rows(tx, ns.id, env.id).await?);
-        // Stored rows were checked one by one; the release is checked whole.
-        let mut errors = FieldErrors::new();
-        check_entries(&opened(ctx.keyring, &ns.key, &draft)?, &mut errors);
+        // Stored rows were checked one by one; the release is checked whole (secrets opened),
+        // compiling every entry's patterns and schema, so off the request's thread.
+        let opened = opened(ctx.keyring, &ns.key, &draft)?;
+        let errors = off_thread(move || {
+            let mut errors = FieldErrors::new();
+            check_entries(&opened, &mut errors);
+            errors
+        })
+        .await?;
         errors.into_result()?;
         let diff = diff_entries(&published, &draft);
         if diff.is_empty() {

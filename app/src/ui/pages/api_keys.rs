@@ -3,7 +3,10 @@
 
 use crate::AppError;
 use crate::api::{CreateApiToken, RevokeToken, list_api_tokens};
-use crate::domain::{ApiToken, ApiTokenCreated, Environment, NewApiToken, RevokeApiToken, Role};
+use crate::domain::{
+    ApiToken, ApiTokenCreated, Environment, NewApiToken, RevokeApiToken, Role,
+    TOKEN_EXPIRY_CHOICES, TOKEN_EXPIRY_DEFAULT_DAYS,
+};
 use crate::permissions::{self, Action};
 use crate::time::format_utc;
 use crate::ui::auth::use_may;
@@ -48,7 +51,8 @@ fn AdminTokens() -> impl IntoView {
                 <h2 class="text-lg font-semibold">"Admin API tokens"</h2>
                 <p class=MUTED>
                     "Admin API tokens let CI jobs and scripts call "<code>"/api/admin/v1"</code>" with the roles you give them. "
-                    "Send one as "<code>"Authorization: Bearer TOKEN"</code>". The secret is shown once; Switchboard keeps only its hash."
+                    "Send one as "<code>"Authorization: Bearer TOKEN"</code>". The secret is shown once; Switchboard keeps only its hash. "
+                    "A token stops working when it expires, and when the person who created it is disabled."
                 </p>
             </div>
             <Notice message=notice />
@@ -106,10 +110,13 @@ fn NewTokenForm(
     let name = RwSignal::new(String::new());
     let admin = RwSignal::new(false);
     let roles = RwSignal::new(BTreeMap::<String, Role>::new());
+    // Days, or None for a token that never expires.
+    let expires = RwSignal::new(Some(TOKEN_EXPIRY_DEFAULT_DAYS));
     let input = move || NewApiToken {
         name: name.get(),
         admin: admin.get(),
         roles: roles.get(),
+        expires_in_days: expires.get(),
     };
     let form = Form::new("new-token", move || input().validate());
     let action = ServerAction::<CreateApiToken>::new();
@@ -119,6 +126,7 @@ fn NewTokenForm(
             name.set(String::new());
             admin.set(false);
             roles.set(BTreeMap::new());
+            expires.set(Some(TOKEN_EXPIRY_DEFAULT_DAYS));
             form.reset();
             on_created.run(created);
         }
@@ -145,6 +153,27 @@ fn NewTokenForm(
             <div class="max-w-md">
                 <TextField form name="name" label="Name" value=name placeholder="deploy pipeline" />
             </div>
+            <div class="max-w-xs space-y-1">
+                <label class=LABEL for="new-token-expires">"Expires"</label>
+                <select
+                    id="new-token-expires"
+                    name="expires_in_days"
+                    class=INPUT
+                    prop:value=move || expires.get().map(|d| d.to_string()).unwrap_or_default()
+                    on:change=move |ev| expires.set(event_target_value(&ev).parse().ok())
+                >
+                    {TOKEN_EXPIRY_CHOICES
+                        .into_iter()
+                        .map(|days| view! {
+                            <option value=days.to_string() selected=move || expires.get() == Some(days)>
+                                {format!("in {days} days")}
+                            </option>
+                        })
+                        .collect_view()}
+                    <option value="" selected=move || expires.get().is_none()>"Never"</option>
+                </select>
+                <p class="text-xs text-red-600 dark:text-red-400" role="alert">{move || form.error("expires_in_days").get()}</p>
+            </div>
             <CheckboxField label="Administrator" value=admin hint="Can manage users, environments and tokens." />
             <RolePicker environments roles id="new-token" />
             <p class="text-xs text-red-600 dark:text-red-400" role="alert">{move || form.error("roles").get()}</p>
@@ -163,6 +192,7 @@ fn TokenTable(tokens: Vec<ApiToken>, on_revoked: Callback<ApiToken>) -> impl Int
                     <th class=TH>"Name"</th>
                     <th class=TH>"Roles"</th>
                     <th class=TH>"Created"</th>
+                    <th class=TH>"Expires"</th>
                     <th class=TH>"Last used"</th>
                     <th class=TH><span class="sr-only">"Actions"</span></th>
                 </tr>
@@ -199,6 +229,13 @@ fn TokenRow(token: ApiToken, on_revoked: Callback<ApiToken>) -> impl IntoView {
             <td class=format!("{TD} text-xs")>
                 {format_utc(token.created_at)}
                 <div class="text-slate-500">"by " {token.created_by.clone()}</div>
+            </td>
+            <td class=format!("{TD} text-xs whitespace-nowrap")>
+                {match token.expires_at {
+                    None => view! { <span>"never"</span> }.into_any(),
+                    Some(at) if token.expired => view! { <span class=BADGE_BAD title=format_utc(at)>"expired"</span> }.into_any(),
+                    Some(at) => view! { <span>{format_utc(at)}</span> }.into_any(),
+                }}
             </td>
             <td class=format!("{TD} text-xs whitespace-nowrap")>{token.last_used_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>
             <td class=format!("{TD} text-right")>

@@ -280,7 +280,7 @@ fn EditUserPanel(
             <div class="flex flex-wrap items-start gap-6 border-t border-slate-200 pt-4 dark:border-slate-800">
                 <ConfirmButton
                     label=if disabled { "Enable user" } else { "Disable user" }
-                    question=if disabled { format!("Let {label} sign in again?") } else { format!("Sign {label} out everywhere and block sign-in?") }
+                    question=if disabled { format!("Let {label} sign in again?") } else { format!("Sign {label} out everywhere, block sign-in and revoke their admin API tokens? Enabling them later does not restore the tokens.") }
                     class=if disabled { BTN_SECONDARY } else { BTN_DANGER }
                     on_confirm=move |_| {
                         toggle.dispatch(SetUserStatus { input: SetUserDisabled { id, disabled: !disabled, version } });
