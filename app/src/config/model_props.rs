@@ -117,6 +117,7 @@ proptest! {
             value,
             description: String::new(),
             constraints: EntryConstraints::default(),
+            secret: false,
         };
         if let Ok(canonical) = ty.canonical(&text) {
             prop_assert!(entry(text.clone()).same_value(&entry(canonical)));

@@ -69,6 +69,7 @@ fn entry() -> impl Strategy<Value = Entry> {
             value,
             description,
             constraints,
+            secret: false,
         })
 }
 
@@ -125,6 +126,7 @@ proptest! {
             value: n.to_string(),
             description: String::new(),
             constraints: EntryConstraints { min, max, ..Default::default() },
+            secret: false,
         };
         let e = errors_at(&entry, "");
         prop_assume!(e.get("constraints.max").is_none());
@@ -141,6 +143,7 @@ proptest! {
             value,
             description: String::new(),
             constraints: EntryConstraints { allowed, ..Default::default() },
+            secret: false,
         };
         let spelled = crate::config::duration::format(ms);
         let e = errors_at(&entry(format!("{ms}ms"), vec![spelled.clone()]), "");
