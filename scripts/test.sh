@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Switchboard test: unit and integration tests on SQLite and PostgreSQL, the release
-# build, the container-layout check and the browser tests. Installs what is missing first.
+# build, API fuzzing and kill -9 fault runs against it, the container-layout check and the browser
+# tests. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Incremental caches cost gigabytes and buy nothing in a one-off run.
@@ -17,6 +18,12 @@ cargo test -p app -p server --features app/ssr
 
 step "release build (server binary and site: wasm, js, css)"
 cargo leptos build --release
+
+step "API fuzzing: Schemathesis over /api/openapi.json against the release server"
+python3 scripts/fuzz_api.py
+
+step "kill -9 under concurrent writes, SQLite and PostgreSQL (release server)"
+python3 bench/fault_kill9.py
 
 step "container layout: the release binary run the way the Dockerfile runs it"
 python3 scripts/docker_layout_test.py

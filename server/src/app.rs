@@ -62,6 +62,7 @@ pub fn router_with(state: AppState, max_body_bytes: usize, http: &Http) -> Route
         .merge(menu_delivery::router())
         .merge(dashboard)
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
+        .layer(axum::middleware::from_fn(rest::json_body_limit))
         .layer(axum::middleware::from_fn(rpc_status::correct))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(security::headers))

@@ -60,6 +60,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Params {
     /// The calling instance's id (or the `X-Instance-Id` header): percentage gray releases pick by it.
     instance: Option<String>,

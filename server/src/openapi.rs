@@ -2,7 +2,9 @@
 
 use crate::rest;
 use axum::Json;
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
@@ -29,6 +31,69 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// The refusals every admin operation can give from the extractors and the command layer they all
+/// share, declared once here rather than on each handler (where they were missing): no or an
+/// unknown token (401); a path, query or body that does not parse (400); nothing at the path
+/// (404); a body over the size limit (413); a body or query that fails validation (422).
+struct SharedRefusals;
+
+impl Modify for SharedRefusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with(rest::BASE) {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                let params = op.parameters.as_deref().unwrap_or_default();
+                let in_path = params.iter().any(|p| p.parameter_in == ParameterIn::Path);
+                let in_query = params.iter().any(|p| p.parameter_in == ParameterIn::Query);
+                let body = op.request_body.is_some();
+                let mut refusals =
+                    vec![(401, "No admin API token, or one that is unknown or revoked")];
+                if body || !params.is_empty() {
+                    refusals.push((
+                        400,
+                        "A path parameter, query parameter or body that does not parse",
+                    ));
+                }
+                if in_path {
+                    refusals.push((404, "Nothing at this path"));
+                }
+                if body {
+                    refusals.push((413, "The body is over the size limit"));
+                }
+                if body || in_query {
+                    refusals.push((422, "Field errors"));
+                }
+                for (status, description) in refusals {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| error_response(description));
+                }
+            }
+        }
+    }
+}
+
+fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    let body = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("ErrorBody")))
+        .build();
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", body)
+            .build(),
+    )
 }
 
 #[derive(OpenApi)]
@@ -105,7 +170,7 @@ impl Modify for BearerAuth {
         crate::menu_delivery::fetch_with_body,
         crate::menu_delivery::watch,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedRefusals),
     tags(
         (name = "users", description = "People who sign in to the dashboard"),
         (name = "environments", description = "Development, staging, production and others"),

@@ -78,6 +78,8 @@ impl AuditEvent {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+// utoipa documents the fields of an IntoParams struct as (required) path parameters unless told.
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct AuditFilter {
     pub entity_type: Option<String>,
     /// One entity's history (with `entity_type`), e.g. a flag's key.
@@ -91,6 +93,9 @@ pub struct AuditFilter {
     pub to: Option<Millis>,
     /// Cursor: only events with a smaller id (the `next_before` of the previous page).
     pub before: Option<i64>,
+    /// Events per page: 50 unless given, and a larger number than 200 counts as 200.
+    // Every u32 parses; utoipa would document a u32 as int32, which leaves out half of them.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>, minimum = 0, maximum = 4294967295u32))]
     pub limit: Option<u32>,
 }
 

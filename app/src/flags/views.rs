@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 /// Search, filter, sort and page through flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, utoipa::IntoParams))]
+// utoipa documents the fields of an IntoParams struct as (required) path parameters unless told.
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct FlagQuery {
     /// Matches key, name or tag, case-insensitively.
     pub search: Option<String>,
@@ -20,7 +22,11 @@ pub struct FlagQuery {
     /// `key` (default), `name`, `updated` (newest first).
     pub sort: Option<String>,
     /// From 1.
+    // Every u32 parses; utoipa would document a u32 as int32, which leaves out half of them.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>, minimum = 0, maximum = 4294967295u32))]
     pub page: Option<u32>,
+    /// Flags per page: 50 unless given, and a larger number than 200 counts as 200.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>, minimum = 0, maximum = 4294967295u32))]
     pub per_page: Option<u32>,
 }
 

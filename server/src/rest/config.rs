@@ -77,6 +77,7 @@ pub struct GrayInput {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// Defaults to the release before `to`.
     pub from: Option<i64>,

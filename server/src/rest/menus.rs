@@ -14,6 +14,7 @@ use app::menus::{
 };
 use app::validation::menus::parse_menu_import;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -140,9 +141,12 @@ pub async fn import(
     TokenActor(actor): TokenActor,
     PathParam(path): EnvMenu,
     QueryParams(v): QueryParams<Version>,
-    document: String,
+    // Not `String`: its refusal of a body that is not UTF-8 is plain text, not the API's JSON.
+    body: Bytes,
 ) -> Result<Json<DraftSaved>, AppError> {
-    let items = parse_menu_import(&document)?;
+    let document = std::str::from_utf8(&body)
+        .map_err(|_| AppError::bad_request("the body is not UTF-8 text"))?;
+    let items = parse_menu_import(document)?;
     save(&s, &actor, path, items, v.version).await
 }
 

@@ -16,11 +16,31 @@ pub(crate) mod users;
 
 pub use extract::{JsonBody, PathParam, QueryParams, TokenActor};
 
+use app::AppError;
 use app::backend::AppState;
 use axum::Router;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
 pub const BASE: &str = "/api/admin/v1";
+
+/// The body-size layer refuses a body whose declared length is over the limit before any handler
+/// runs, in plain text; clients of this API read every error as JSON, so that refusal is given in
+/// the API's format too. Wraps the body-size layer.
+pub async fn json_body_limit(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with(BASE);
+    let response = next.run(request).await;
+    if api
+        && response.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && !crate::security::is_json(response.headers())
+    {
+        return AppError::PayloadTooLarge.into_response();
+    }
+    response
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -170,6 +190,7 @@ pub mod schema {
 
     /// For actions that only need the version the client started from.
     #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+    #[into_params(parameter_in = Query)]
     pub struct Version {
         pub version: i64,
     }

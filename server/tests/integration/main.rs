@@ -14,6 +14,7 @@ mod limits;
 mod login_abuse;
 mod menus;
 mod ofrep;
+mod openapi;
 mod ops;
 mod permissions;
 mod racing_writers;
