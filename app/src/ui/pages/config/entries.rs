@@ -176,26 +176,19 @@ fn EntryRow(
                         }
                     }
                 >
-                    {if original.secret {
-                        // Never shown: replacing it takes the Details form.
-                        view! {
-                            <p class="text-sm" data-testid="secret-value">
-                                <span class=BADGE>"secret"</span> " " <code>{original.value.clone()}</code>
-                            </p>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <ValueInput
-                                value_type=Signal::stored(original.value_type)
-                                constraints=Signal::stored(original.constraints.clone())
-                                value
-                                label=format!("Value of {key}")
-                                id=format!("value-{key}")
-                                error=value_error
-                                disabled=!can_write
-                            />
-                        }.into_any()
-                    }}
+                    <ValueInput
+                        value_type=Signal::stored(original.value_type)
+                        constraints=Signal::stored(original.constraints.clone())
+                        value
+                        label=format!("Value of {key}")
+                        id=format!("value-{key}")
+                        error=value_error
+                        // A secret is never shown, so it cannot be edited in place: Details replaces it.
+                        disabled=!can_write || original.secret
+                    />
+                    {original.secret.then(|| view! {
+                        <p class="text-xs text-slate-500" data-testid="secret-value">{format!("Secret {}", original.value)}</p>
+                    })}
                     {before.as_ref().filter(|b| b.value != original.value).map(|b| view! {
                         <p class="text-xs text-slate-500">"Live: " <code>{b.value.clone()}</code></p>
                     })}

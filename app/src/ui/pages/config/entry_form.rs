@@ -273,23 +273,24 @@ pub fn EntryForm(
                     }}
                 </div>
             </div>
-            <label class="flex items-start gap-2 text-sm">
-                <input
-                    type="checkbox"
-                    id=format!("{id}-secret")
-                    class="mt-1"
-                    prop:checked=move || f.secret.get()
-                    on:change=move |ev| {
-                        f.secret.set(event_target_checked(&ev));
-                        touch("value");
-                    }
-                />
-                <span>
+            <div class="space-y-1 text-sm">
+                <label class="flex items-center gap-2">
+                    <input
+                        type="checkbox"
+                        id=format!("{id}-secret")
+                        aria-describedby=format!("{id}-secret-help")
+                        prop:checked=move || f.secret.get()
+                        on:change=move |ev| {
+                            f.secret.set(event_target_checked(&ev));
+                            touch("value");
+                        }
+                    />
                     "Secret"
-                    <span class="block text-xs text-slate-500">"Encrypted at rest, never shown again, and delivered only to SDK keys allowed to read secrets."</span>
-                    <span class="block text-xs text-red-600 dark:text-red-400" role="alert" data-field-error="secret">{move || shown("secret").get()}</span>
-                </span>
-            </label>
+                </label>
+                // Outside the label: its words would otherwise become the checkbox's name.
+                <p id=format!("{id}-secret-help") class="text-xs text-slate-500">"Encrypted at rest, never shown again, and delivered only to the apps allowed to read secrets."</p>
+                <p class="text-xs text-red-600 dark:text-red-400" role="alert" data-field-error="secret">{move || shown("secret").get()}</p>
+            </div>
             {text("description", "Description", f.description, "What it controls, and who reads it", id.clone())}
             <fieldset class="space-y-3">
                 <legend class="text-xs font-medium uppercase tracking-wide text-slate-500">"Constraints (optional)"</legend>
