@@ -258,8 +258,8 @@ fn not_modified(served: &Served, rendered: &Rendered, gray: bool) -> Response {
         .into_response()
 }
 
-/// Does the If-None-Match header name this ETag?
-fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+/// Does the If-None-Match header name this ETag (weak or strong)? Config and menus answer alike.
+pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())

@@ -3,7 +3,7 @@
 //! locale, with an ETag per view; or watches it as Server-Sent Events. Everything comes from the
 //! in-memory snapshot and the shared filter; a publish or a flag change wakes every watcher.
 
-use crate::config_delivery::{Failure, failure, same_environment};
+use crate::config_delivery::{Failure, etag_matches, failure, same_environment};
 use crate::sdk_auth::SdkKey;
 use crate::streams::{self, Streams};
 use crate::wakeups::{Wake, wakeups};
@@ -204,13 +204,7 @@ impl View {
 
 fn answer(rendered: &Rendered, headers: &HeaderMap) -> Response {
     let etag = rendered.etag();
-    let cached = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().trim_start_matches("W/") == etag)
-        });
+    let cached = etag_matches(headers, &etag);
     let meta = [
         (
             header::ETAG,
