@@ -50,6 +50,17 @@ npm_install() { # dir
 }
 npm_install .   # Tailwind CSS CLI and binaryen's wasm-opt, run by cargo-leptos
 
+# PyYAML for scripts/deploy_manifest_test.py: Debian's package for Debian's python3, else pip.
+if ! python3 -c 'import yaml' 2>/dev/null; then
+  say "installing PyYAML"
+  if [ "$(command -v python3)" = /usr/bin/python3 ]; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-yaml
+  else
+    python3 -m pip install --quiet 'PyYAML>=6,<7'
+  fi
+fi
+
 if $want_browser; then
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's chromium"

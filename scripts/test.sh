@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Switchboard test: unit and integration tests on SQLite and PostgreSQL, the release
-# build, API fuzzing and kill -9 fault runs against it, the container-layout check and the browser
-# tests. Installs what is missing first.
+# build, API fuzzing and kill -9 fault runs against it, the container-layout check, the deploy
+# manifest check and the browser tests. Installs what is missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Incremental caches cost gigabytes and buy nothing in a one-off run.
@@ -27,6 +27,9 @@ python3 bench/fault_kill9.py
 
 step "container layout: the release binary run the way the Dockerfile runs it"
 python3 scripts/docker_layout_test.py
+
+step "deploy manifests: Compose and Kubernetes files set only what the server reads"
+python3 scripts/deploy_manifest_test.py
 
 step "browser tests (Playwright, Debian chromium)"
 (cd end2end && npx playwright test)
