@@ -56,12 +56,9 @@ test("a secret entry is never shown again and reaches only SDK keys that may rea
   expect(problems).toEqual([]);
 });
 
-// Known bug (issue 11 note): a config namespace page loaded directly (a reload, or a typed URL,
-// rather than a link inside the app) panics during hydration (tachys marker mismatch), with or
-// without secret entries, so it stays inert. Marked as failing so it is tracked; when it is fixed
-// this test starts passing, Playwright reports that, and the annotation must then be removed.
+// A reload of a namespace holding a secret (the page loaded directly, not through a link inside
+// the app) hydrates, keeps working, and still never holds the value.
 test("a config namespace page loaded directly hydrates and keeps working", async ({ page, baseURL }) => {
-  test.fail();
   const problems = watchConsole(page);
   const ns = unique("vault").toLowerCase();
   const admin = await apiAs(baseURL!, ADMIN.email, ADMIN.password);

@@ -18,7 +18,7 @@ pub async fn ensure_first_admin(db: &Db, admin: Option<&BootstrapAdmin>) -> Resu
         return Ok(true);
     }
     let Some(admin) = admin else { return Ok(false) };
-    let user = create_user(
+    let created = create_user(
         db,
         "first start (SWITCHBOARD_ADMIN_EMAIL)",
         NewUser {
@@ -29,9 +29,20 @@ pub async fn ensure_first_admin(db: &Db, admin: Option<&BootstrapAdmin>) -> Resu
             roles: Default::default(),
         },
     )
-    .await?;
-    tracing::info!(email = %user.email, "created the first administrator");
-    Ok(true)
+    .await;
+    match created {
+        Ok(user) => {
+            tracing::info!(email = %user.email, "created the first administrator");
+            Ok(true)
+        }
+        // Replicas started together race for the first administrator; the losers find the
+        // winner's user and carry on instead of exiting.
+        Err(e) if users::count(db).await? > 0 => {
+            tracing::info!(reason = %e, "another replica created the first administrator");
+            Ok(true)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Creates a user as the operator (command line or bootstrap), through the command layer.

@@ -6,6 +6,7 @@ mod common;
 
 mod audit;
 mod auth;
+mod bootstrap;
 mod cli;
 mod concurrency;
 mod config;

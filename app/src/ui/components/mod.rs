@@ -17,5 +17,5 @@ pub use env_redirect::EnvironmentRedirect;
 pub use field_error::FieldErrorText;
 pub use fields::{CheckboxField, TextField};
 pub use notice::{ErrorNotice, Notice};
-pub use release_history::{ComparedReleases, ReleaseHistory, rollback_problem};
+pub use release_history::{ComparedReleases, HistoryData, ReleaseHistory, rollback_problem};
 pub use role_picker::RolePicker;

@@ -44,18 +44,83 @@ fn kind_label(r: &ReleaseSummary) -> String {
     }
 }
 
+/// What a release history shows: the releases and the pair being compared. The page creates it
+/// before anything suspends, like every resource: content inside a `Suspend` is built again by
+/// each server-side pass over it, so a resource created there is numbered differently on the
+/// server and in the browser, which then reads another resource's data and cannot hydrate.
+pub struct HistoryData<T: Send + Sync + 'static> {
+    releases: Resource<Result<Vec<ReleaseSummary>, AppError>>,
+    compared: RwSignal<Option<(Option<i64>, i64)>>,
+    diffed: Resource<Option<Result<T, AppError>>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for HistoryData<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for HistoryData<T> {}
+
+impl<T> HistoryData<T>
+where
+    T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    /// `scope` is (environment, key) from the route; `list` fetches its releases, newest first,
+    /// again whenever `tick` changes; `diff` fetches `to` against `from` (None: against the
+    /// release before `to`).
+    pub fn new<L, LF, D, DF>(
+        scope: Signal<(String, String)>,
+        tick: Signal<u32>,
+        list: L,
+        diff: D,
+    ) -> Self
+    where
+        L: Fn(String, String) -> LF + Send + Sync + 'static,
+        LF: Future<Output = Result<Vec<ReleaseSummary>, AppError>> + Send + 'static,
+        D: Fn(String, String, Option<i64>, i64) -> DF + Clone + Send + Sync + 'static,
+        DF: Future<Output = Result<T, AppError>> + Send + 'static,
+    {
+        let releases = Resource::new(
+            move || (scope.get(), tick.get()),
+            move |((environment, key), _)| list(environment, key),
+        );
+        let compared = RwSignal::new(None::<(Option<i64>, i64)>);
+        // Another namespace or menu on the same page: the old pair means nothing there.
+        Effect::watch(
+            move || scope.get(),
+            move |_, _, _| compared.set(None),
+            false,
+        );
+        let diffed = Resource::new(
+            move || (scope.get(), compared.get()),
+            move |((environment, key), pair)| {
+                let diff = diff.clone();
+                async move {
+                    match pair {
+                        Some((from, to)) => Some(diff(environment, key, from, to).await),
+                        None => None,
+                    }
+                }
+            },
+        );
+        HistoryData {
+            releases,
+            compared,
+            diffed,
+        }
+    }
+}
+
 #[component]
-pub fn ReleaseHistory<L, LF, D, DF, T>(
-    /// Fetches the releases, newest first; run again whenever `tick` changes.
-    list: L,
-    /// Fetches `to` against `from` (None: against the release before `to`).
-    diff: D,
+pub fn ReleaseHistory<T>(
+    /// Created by the page (see [`HistoryData`]).
+    data: HistoryData<T>,
     main_version: i64,
     /// Unpublished draft changes a rollback would drop.
     #[prop(into)]
     pending: Signal<usize>,
     can_publish: bool,
-    tick: Signal<u32>,
     /// What a release holds, for its summary line: `3 entries`, `1 item`.
     count: fn(usize) -> String,
     /// Publishes the given release again.
@@ -64,26 +129,13 @@ pub fn ReleaseHistory<L, LF, D, DF, T>(
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView
 where
-    L: Fn() -> LF + Clone + Send + Sync + 'static,
-    LF: Future<Output = Result<Vec<ReleaseSummary>, AppError>> + Send + 'static,
-    D: Fn(Option<i64>, i64) -> DF + Clone + Send + Sync + 'static,
-    DF: Future<Output = Result<T, AppError>> + Send + 'static,
     T: ComparedReleases + Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
 {
-    let releases = Resource::new(move || tick.get(), move |_| list());
-    let compared = RwSignal::new(None::<(Option<i64>, i64)>);
-    let diffed = Resource::new(
-        move || compared.get(),
-        move |c| {
-            let diff = diff.clone();
-            async move {
-                match c {
-                    Some((from, to)) => Some(diff(from, to).await),
-                    None => None,
-                }
-            }
-        },
-    );
+    let HistoryData {
+        releases,
+        compared,
+        diffed,
+    } = data;
     let from_pick = RwSignal::new(String::new());
     let to_pick = RwSignal::new(String::new());
     let row = move |r: ReleaseSummary| {

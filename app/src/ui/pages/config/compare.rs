@@ -4,11 +4,43 @@
 use super::diff_view::DiffView;
 use crate::AppError;
 use crate::api::{CopyDraft, compare_environments};
-use crate::config::CopyNamespace;
+use crate::config::{CopyNamespace, EnvironmentComparison};
 use crate::ui::components::{ConfirmButton, ErrorNotice};
 use crate::ui::env_pref::use_current_env;
 use crate::ui::style::*;
 use leptos::prelude::*;
+
+/// The environment picked to compare with, and the comparison of the namespace in `scope`
+/// (environment, namespace) against it. The page creates it before anything suspends (see
+/// [`crate::ui::components::HistoryData`] for why).
+#[derive(Clone, Copy)]
+pub struct ComparisonData {
+    other: RwSignal<String>,
+    result: Resource<Option<Result<EnvironmentComparison, AppError>>>,
+}
+
+impl ComparisonData {
+    pub fn new(scope: Signal<(String, String)>) -> Self {
+        let other = RwSignal::new(String::new());
+        // Another namespace on the same page starts with nothing picked, as its picker does.
+        Effect::watch(
+            move || scope.get(),
+            move |_, _, _| other.set(String::new()),
+            false,
+        );
+        let result = Resource::new(
+            move || (scope.get(), other.get()),
+            |((environment, namespace), other)| async move {
+                if other.is_empty() {
+                    None
+                } else {
+                    Some(compare_environments(namespace, other, environment).await)
+                }
+            },
+        );
+        ComparisonData { other, result }
+    }
+}
 
 #[component]
 pub fn CompareSection(
@@ -17,24 +49,14 @@ pub fn CompareSection(
     /// The draft version on screen: a copy replaces exactly that draft or is refused.
     draft_version: i64,
     can_write: bool,
+    comparison: ComparisonData,
     done: Callback<String>,
 ) -> impl IntoView {
     let current = use_current_env();
-    let other = RwSignal::new(String::new());
-    let (env, ns) = (environment.clone(), namespace.clone());
-    let comparison = Resource::new(
-        move || other.get(),
-        move |o| {
-            let (env, ns) = (env.clone(), ns.clone());
-            async move {
-                if o.is_empty() {
-                    None
-                } else {
-                    Some(compare_environments(ns, o, env).await)
-                }
-            }
-        },
-    );
+    let ComparisonData {
+        other,
+        result: comparison,
+    } = comparison;
     let copy = ServerAction::<CopyDraft>::new();
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match copy.value().get() {

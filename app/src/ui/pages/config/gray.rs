@@ -3,11 +3,31 @@
 
 use crate::AppError;
 use crate::api::{EndGray, list_instances};
-use crate::config::{FinishGray, GrayRelease};
+use crate::config::{FinishGray, GrayRelease, InstanceView};
 use crate::time::format_utc;
 use crate::ui::components::{ConfirmButton, ErrorNotice};
 use crate::ui::style::*;
 use leptos::prelude::*;
+
+/// The instances of the namespace in `scope` (environment, namespace), fetched again after
+/// every change (`tick`) and on Refresh. The page creates it before anything suspends (see
+/// [`crate::ui::components::HistoryData`] for why).
+#[derive(Clone, Copy)]
+pub struct InstancesData {
+    list: Resource<Result<Vec<InstanceView>, AppError>>,
+    refresh: RwSignal<u32>,
+}
+
+impl InstancesData {
+    pub fn new(scope: Signal<(String, String)>, tick: Signal<u32>) -> Self {
+        let refresh = RwSignal::new(0u32);
+        let list = Resource::new(
+            move || (scope.get(), tick.get(), refresh.get()),
+            |((environment, namespace), _, _)| list_instances(environment, namespace),
+        );
+        InstancesData { list, refresh }
+    }
+}
 
 #[component]
 pub fn GraySection(
@@ -16,15 +36,13 @@ pub fn GraySection(
     gray: Option<GrayRelease>,
     main_version: i64,
     can_publish: bool,
-    tick: Signal<u32>,
+    instances: InstancesData,
     done: Callback<String>,
 ) -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
-    let (env, ns) = (environment.clone(), namespace.clone());
-    let instances = Resource::new(
-        move || (tick.get(), refresh.get()),
-        move |_| list_instances(env.clone(), ns.clone()),
-    );
+    let InstancesData {
+        list: instances,
+        refresh,
+    } = instances;
     let finish = ServerAction::<EndGray>::new();
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match finish.value().get() {

@@ -5,7 +5,7 @@ use super::diff_view::DiffView;
 use crate::AppError;
 use crate::api::{Rollback, diff_releases, list_releases};
 use crate::config::{ReleaseDiff, ReleaseSummary, RollbackRelease};
-use crate::ui::components::{ComparedReleases, ReleaseHistory, rollback_problem};
+use crate::ui::components::{ComparedReleases, HistoryData, ReleaseHistory, rollback_problem};
 use leptos::prelude::*;
 
 impl ComparedReleases for ReleaseDiff {
@@ -30,8 +30,17 @@ fn entries(n: usize) -> String {
     }
 }
 
+/// The history data of the namespace in `scope` (environment, namespace), for the page to create.
+pub fn history_data(
+    scope: Signal<(String, String)>,
+    tick: Signal<u32>,
+) -> HistoryData<ReleaseDiff> {
+    HistoryData::new(scope, tick, list_releases, diff_releases)
+}
+
 #[component]
 pub fn HistorySection(
+    data: HistoryData<ReleaseDiff>,
     environment: String,
     namespace: String,
     main_version: i64,
@@ -40,8 +49,6 @@ pub fn HistorySection(
     /// Unpublished changes a rollback would drop.
     pending: usize,
     can_publish: bool,
-    /// Bumped after every change, so the list follows.
-    tick: Signal<u32>,
     done: Callback<String>,
 ) -> impl IntoView {
     let rollback = ServerAction::<Rollback>::new();
@@ -55,10 +62,6 @@ pub fn HistorySection(
         Some(Err(e)) => error.set(Some(rollback_problem(e))),
         None => {}
     });
-    let (env, ns) = (environment.clone(), namespace.clone());
-    let list = move || list_releases(env.clone(), ns.clone());
-    let (env, ns) = (environment.clone(), namespace.clone());
-    let diff = move |from, to| diff_releases(env.clone(), ns.clone(), from, to);
     let on_rollback = Callback::new(move |to_version: i64| {
         rollback.dispatch(Rollback {
             input: RollbackRelease {
@@ -74,12 +77,10 @@ pub fn HistorySection(
     });
     view! {
         <ReleaseHistory
-            list
-            diff
+            data
             main_version
             pending=Signal::stored(pending)
             can_publish
-            tick
             count=entries
             rollback=on_rollback
             error

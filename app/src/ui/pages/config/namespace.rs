@@ -1,17 +1,17 @@
 //! `/config/:env/:namespace`: the draft, publishing, the gray release and instances, history,
 //! and comparison with other environments.
 
-use super::compare::CompareSection;
+use super::compare::{CompareSection, ComparisonData};
 use super::entries::EntriesSection;
-use super::gray::GraySection;
-use super::history::HistorySection;
+use super::gray::{GraySection, InstancesData};
+use super::history::{HistorySection, history_data};
 use super::publish::PublishDialog;
 use super::{follow_switcher, may_config, release_label};
 use crate::AppError;
 use crate::api::{ResetDraft, get_draft};
-use crate::config::{DiscardDraft, Draft};
+use crate::config::{DiscardDraft, Draft, ReleaseDiff};
 use crate::permissions::Action;
-use crate::ui::components::{ConfirmButton, ErrorNotice, Notice};
+use crate::ui::components::{ConfirmButton, ErrorNotice, HistoryData, Notice};
 use crate::ui::style::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,6 +31,13 @@ pub fn NamespacePage() -> impl IntoView {
         move || (environment.get(), namespace.get(), tick.get()),
         |(env, ns, _)| get_draft(env, ns),
     );
+    // Every resource of the page is created here, before anything suspends (see HistoryData).
+    let scope = Signal::derive(move || (environment.get(), namespace.get()));
+    let sections = Sections {
+        instances: InstancesData::new(scope, tick.into()),
+        history: history_data(scope, tick.into()),
+        comparison: ComparisonData::new(scope),
+    };
     let notice = RwSignal::new(None::<String>);
     let changed = Callback::new(move |message: String| {
         notice.set(Some(message));
@@ -44,7 +51,7 @@ pub fn NamespacePage() -> impl IntoView {
             <Transition fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match draft.await {
-                        Ok(d) => view! { <DraftView draft=d tick=tick.into() changed /> }.into_any(),
+                        Ok(d) => view! { <DraftView draft=d sections changed /> }.into_any(),
                         Err(e) => view! { <ErrorNotice error=Signal::stored(Some(e)) /> }.into_any(),
                     }
                 })}
@@ -53,8 +60,16 @@ pub fn NamespacePage() -> impl IntoView {
     }
 }
 
+/// The data of the sections under the draft.
+#[derive(Clone, Copy)]
+struct Sections {
+    instances: InstancesData,
+    history: HistoryData<ReleaseDiff>,
+    comparison: ComparisonData,
+}
+
 #[component]
-fn DraftView(draft: Draft, tick: Signal<u32>, changed: Callback<String>) -> impl IntoView {
+fn DraftView(draft: Draft, sections: Sections, changed: Callback<String>) -> impl IntoView {
     let can_write = may_config(&draft.environment, Action::Write);
     let can_publish = may_config(&draft.environment, Action::Publish);
     let publishing = RwSignal::new(false);
@@ -112,19 +127,26 @@ fn DraftView(draft: Draft, tick: Signal<u32>, changed: Callback<String>) -> impl
             gray=draft.gray.clone()
             main_version=draft.main_version
             can_publish
-            tick
+            instances=sections.instances
             done=changed
         />
         <HistorySection
+            data=sections.history
             environment=env.clone()
             namespace=ns.clone()
             main_version=draft.main_version
             draft_version=draft.draft_version
             pending
             can_publish
-            tick
             done=changed
         />
-        <CompareSection environment=env namespace=ns draft_version=draft.draft_version can_write done=changed />
+        <CompareSection
+            environment=env
+            namespace=ns
+            draft_version=draft.draft_version
+            can_write
+            comparison=sections.comparison
+            done=changed
+        />
     }
 }

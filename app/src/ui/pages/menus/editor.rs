@@ -4,7 +4,7 @@
 //! The tree is edited in the browser with the shared edit operations and checked on every change
 //! by the shared validation; a save sends the whole tree with the draft version it started from.
 
-use super::history::MenuHistory;
+use super::history::{MenuHistory, history_data};
 use super::item_form::ItemForm;
 use super::preview::Preview;
 use super::publish::PublishDialog;
@@ -13,10 +13,11 @@ use super::{follow_switcher, may_menus};
 use crate::AppError;
 use crate::api::{ResetMenuDraft, StoreMenuDraft, get_menu_draft};
 use crate::menus::{
-    DiscardMenuDraft, ItemKind, Menu, MenuDraft, MenuItem, SaveMenuDraft, diff_menus, edit,
+    DiscardMenuDraft, ItemKind, Menu, MenuDraft, MenuItem, MenuReleaseDiff, SaveMenuDraft,
+    diff_menus, edit,
 };
 use crate::permissions::Action;
-use crate::ui::components::{ConfirmButton, ErrorNotice, Notice};
+use crate::ui::components::{ConfirmButton, ErrorNotice, HistoryData, Notice};
 use crate::ui::pages::config::release_label;
 use crate::ui::style::*;
 use crate::validation::FieldErrors;
@@ -201,6 +202,11 @@ pub fn MenuPage() -> impl IntoView {
         move || (environment.get(), menu.get(), tick.get()),
         |(env, menu, _)| get_menu_draft(env, menu),
     );
+    // Created here, before anything suspends (see HistoryData).
+    let history = history_data(
+        Signal::derive(move || (environment.get(), menu.get())),
+        tick.into(),
+    );
     let notice = RwSignal::new(None::<String>);
     let changed = Callback::new(move |message: String| {
         notice.set(Some(message));
@@ -214,7 +220,7 @@ pub fn MenuPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match draft.await {
-                        Ok(d) => view! { <EditorView draft=d tick=tick.into() changed /> }.into_any(),
+                        Ok(d) => view! { <EditorView draft=d history changed /> }.into_any(),
                         Err(e) => view! { <ErrorNotice error=Signal::stored(Some(e)) /> }.into_any(),
                     }
                 })}
@@ -224,7 +230,11 @@ pub fn MenuPage() -> impl IntoView {
 }
 
 #[component]
-fn EditorView(draft: MenuDraft, tick: Signal<u32>, changed: Callback<String>) -> impl IntoView {
+fn EditorView(
+    draft: MenuDraft,
+    history: HistoryData<MenuReleaseDiff>,
+    changed: Callback<String>,
+) -> impl IntoView {
     let can_write = may_menus(&draft.environment, Action::Write);
     let can_publish = may_menus(&draft.environment, Action::Publish);
     let editor = Editor::new(&draft, can_write);
@@ -392,13 +402,13 @@ fn EditorView(draft: MenuDraft, tick: Signal<u32>, changed: Callback<String>) ->
             <Preview editor environment=draft.environment.clone() />
         </div>
         <MenuHistory
+            data=history
             environment=env.clone()
             menu=key.clone()
             main_version
             draft_version=Signal::derive(move || editor.version.get())
             pending=Signal::derive(move || pending.with(|p| p.change_count()))
             can_publish
-            tick
             done=changed
         />
     }

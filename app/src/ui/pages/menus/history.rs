@@ -5,7 +5,7 @@ use crate::AppError;
 use crate::api::{RollbackMenuRelease, diff_menu_releases, list_menu_releases};
 use crate::config::ReleaseSummary;
 use crate::menus::{MenuReleaseDiff, RollbackMenu};
-use crate::ui::components::{ComparedReleases, ReleaseHistory, rollback_problem};
+use crate::ui::components::{ComparedReleases, HistoryData, ReleaseHistory, rollback_problem};
 use leptos::prelude::*;
 
 impl ComparedReleases for MenuReleaseDiff {
@@ -30,8 +30,17 @@ fn items(n: usize) -> String {
     }
 }
 
+/// The history data of the menu in `scope` (environment, menu), for the page to create.
+pub fn history_data(
+    scope: Signal<(String, String)>,
+    tick: Signal<u32>,
+) -> HistoryData<MenuReleaseDiff> {
+    HistoryData::new(scope, tick, list_menu_releases, diff_menu_releases)
+}
+
 #[component]
 pub fn MenuHistory(
+    data: HistoryData<MenuReleaseDiff>,
     environment: String,
     menu: String,
     main_version: i64,
@@ -40,7 +49,6 @@ pub fn MenuHistory(
     /// Unpublished changes a rollback would drop.
     pending: Signal<usize>,
     can_publish: bool,
-    tick: Signal<u32>,
     done: Callback<String>,
 ) -> impl IntoView {
     let rollback = ServerAction::<RollbackMenuRelease>::new();
@@ -54,10 +62,6 @@ pub fn MenuHistory(
         Some(Err(e)) => error.set(Some(rollback_problem(e))),
         None => {}
     });
-    let (env, key) = (environment.clone(), menu.clone());
-    let list = move || list_menu_releases(env.clone(), key.clone());
-    let (env, key) = (environment.clone(), menu.clone());
-    let diff = move |from, to| diff_menu_releases(env.clone(), key.clone(), from, to);
     let on_rollback = Callback::new(move |to_version: i64| {
         rollback.dispatch(RollbackMenuRelease {
             input: RollbackMenu {
@@ -73,12 +77,10 @@ pub fn MenuHistory(
     });
     view! {
         <ReleaseHistory
-            list
-            diff
+            data
             main_version
             pending
             can_publish
-            tick
             count=items
             rollback=on_rollback
             error

@@ -67,24 +67,34 @@ pub fn Preview(editor: Editor, environment: String) -> impl IntoView {
                 .collect::<BTreeSet<String>>()
         })
     });
-    // Client-side only: the preview needs no server render, and compiled flags stay in the browser.
-    let details = LocalResource::new(move || {
+    // Fetched in the browser only (an effect never runs on the server): the server renders the
+    // preview with every flag gate closed, and a resource read during that render would hold
+    // back the whole page. Each fetch carries a generation, so a slow answer for an older set
+    // of flags never overwrites a newer one.
+    let details = RwSignal::new(None::<Vec<FlagDetail>>);
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
         let keys = used_flags.get();
-        async move {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        leptos::task::spawn_local(async move {
             let mut out = Vec::new();
             for key in keys {
                 if let Ok(d) = get_flag(key).await {
                     out.push(d);
                 }
             }
-            out
-        }
+            if generation.get_value() == mine {
+                details.set(Some(out));
+            }
+        });
     });
     let compiled = Memo::new(move |_| {
-        details
-            .get()
-            .map(|d| compile(&d, &environment))
-            .unwrap_or_default()
+        details.with(|d| {
+            d.as_deref()
+                .map(|d| compile(d, &environment))
+                .unwrap_or_default()
+        })
     });
     let caller = Memo::new(move |_| {
         let locale = locale.get();
