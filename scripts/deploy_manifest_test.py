@@ -30,7 +30,7 @@ DATABASE_URL.
 
 Needs PyYAML (scripts/setup.sh installs it when missing).
 """
-import glob, json, os, re, shlex, subprocess, sys
+import glob, json, os, re, subprocess, sys
 
 try:
     import yaml
@@ -41,7 +41,7 @@ except ImportError:
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEPLOY = os.path.join(ROOT, "deploy")
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from docker_layout_test import instructions, stages  # noqa: E402  (the same Dockerfile reading)
+from docker_layout_test import env_assignments, instructions, stages  # noqa: E402  (the same Dockerfile reading)
 
 # What leptos_config 0.8's try_from_env reads; used only when its source is not on this machine.
 LEPTOS_FALLBACK = {
@@ -183,9 +183,7 @@ def image_facts():
     env, user, uid, entrypoint, healthcheck = {}, None, None, None, None
     for kw, arg in runtime["instrs"]:
         if kw == "ENV":
-            for token in shlex.split(arg):
-                k, _, v = token.partition("=")
-                env[k] = v
+            env.update(env_assignments(arg))
         elif kw == "USER":
             user = arg.split(":")[0]
         elif kw == "RUN":

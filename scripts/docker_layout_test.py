@@ -47,6 +47,12 @@ def stages(instrs):
     return result
 
 
+def env_assignments(arg):
+    """The NAME=value pairs of one ENV instruction."""
+    pairs = (token.partition("=") for token in shlex.split(arg))
+    return {k: v for k, _, v in pairs}
+
+
 def exec_form(arg):
     return json.loads(arg) if arg.startswith("[") else ["/bin/sh", "-c", arg]
 
@@ -81,9 +87,7 @@ def main():
     env, workdir, volumes, entrypoint, cmd, healthcheck, copied = {}, "/", [], [], [], None, []
     for kw, arg in runtime["instrs"]:
         if kw == "ENV":
-            for token in shlex.split(arg):
-                k, _, v = token.partition("=")
-                env[k] = v
+            env.update(env_assignments(arg))
         elif kw == "WORKDIR":
             workdir = arg
             os.makedirs(under(arg), exist_ok=True)
