@@ -15,7 +15,6 @@ use crate::domain::{
     ActorKind, ApiToken, ApiTokenCreated, Environment, NewApiToken, RevokeApiToken,
 };
 use crate::permissions::{Action, Resource, Subject, may};
-use crate::validation::{FieldErrors, Validate};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -218,10 +217,6 @@ impl Command for NewApiToken {
         may(subject, Action::Write, Resource::AdminTokens)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     async fn apply(
         self,
         tx: &mut Tx,
@@ -262,10 +257,6 @@ impl Command for RevokeApiToken {
 
     fn authorize(&self, subject: &Subject, _: Option<&Environment>) -> bool {
         may(subject, Action::Write, Resource::AdminTokens)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<ApiToken>, AppError> {

@@ -12,7 +12,7 @@ use super::keyring::Keyring;
 use crate::AppError;
 use crate::domain::Environment;
 use crate::permissions::Subject;
-use crate::validation::FieldErrors;
+use crate::validation::Validate;
 use serde_json::Value;
 use std::future::Future;
 
@@ -71,7 +71,9 @@ impl Context<'_> {
 }
 
 /// Owned (`'static`) so validation can run on the blocking pool ([`off_thread`]).
-pub trait Command: Send + 'static {
+/// Validation is the input type's own [`Validate`] impl, the same rules the browser's forms run,
+/// so a command cannot check its input with other words than the form did.
+pub trait Command: Validate + Send + 'static {
     type Output: Send;
 
     /// The environment whose scope decides permission, if the command belongs to one.
@@ -81,9 +83,6 @@ pub trait Command: Send + 'static {
 
     /// Asks the permission module; `env` is the loaded [`Command::environment`].
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool;
-
-    /// The shared validation rules for this input.
-    fn validate(&self) -> Result<(), FieldErrors>;
 
     /// What running apps read that this command changes (snapshots of these are refreshed).
     fn topics(&self) -> &'static [Topic] {
@@ -129,7 +128,7 @@ pub async fn execute<C: Command>(
         return Err(AppError::Forbidden);
     }
     let (command, valid) = off_thread(move || {
-        let valid = command.validate();
+        let valid = Validate::validate(&command);
         (command, valid)
     })
     .await?;

@@ -7,7 +7,7 @@ use super::db::{Db, Tx, flag};
 use crate::AppError;
 use crate::domain::{DeleteEnvironment, Environment, NewEnvironment, UpdateEnvironment};
 use crate::permissions::{Action, Resource, Subject, may};
-use crate::validation::{FieldErrors, Validate};
+use crate::validation::FieldErrors;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -131,10 +131,6 @@ impl Command for NewEnvironment {
         may(subject, Action::Write, Resource::Environments)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     /// Every snapshot is per environment: a new one starts serving, a deleted one's SDK keys
     /// stop working, everywhere.
     fn topics(&self) -> &'static [Topic] {
@@ -177,10 +173,6 @@ impl Command for UpdateEnvironment {
         may(subject, Action::Write, Resource::Environments)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     /// Every snapshot is per environment: a new one starts serving, a deleted one's SDK keys
     /// stop working, everywhere.
     fn topics(&self) -> &'static [Topic] {
@@ -219,10 +211,6 @@ impl Command for DeleteEnvironment {
 
     fn authorize(&self, subject: &Subject, _: Option<&Environment>) -> bool {
         may(subject, Action::Write, Resource::Environments)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     /// Every snapshot is per environment: a new one starts serving, a deleted one's SDK keys

@@ -9,7 +9,6 @@ use super::secrets;
 use crate::AppError;
 use crate::domain::{Environment, KeyScope, NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
 use crate::permissions::{Action, Resource, Subject, may};
-use crate::validation::{FieldErrors, Validate};
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -114,10 +113,6 @@ impl Command for NewSdkKey {
         manage(subject, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     fn topics(&self) -> &'static [Topic] {
         KEYS
     }
@@ -167,10 +162,6 @@ impl Command for RevokeSdkKey {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         manage(subject, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {

@@ -8,7 +8,7 @@ use super::roles::{self, Holder};
 use crate::AppError;
 use crate::domain::{Environment, NewUser, ResetPassword, SetUserDisabled, UpdateUser, User};
 use crate::permissions::{Action, Resource, Subject, may};
-use crate::validation::{FieldErrors, Validate, rules};
+use crate::validation::rules;
 use serde_json::json;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -174,10 +174,6 @@ impl Command for NewUser {
         manage_users(subject)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<User>, AppError> {
         let email = rules::normalize_email(&self.email);
         if email_taken(tx, &email, None).await? {
@@ -208,10 +204,6 @@ impl Command for UpdateUser {
 
     fn authorize(&self, subject: &Subject, _: Option<&Environment>) -> bool {
         manage_users(subject)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<User>, AppError> {
@@ -269,10 +261,6 @@ impl Command for SetUserDisabled {
         manage_users(subject)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<User>, AppError> {
         let before = load_for_update(tx, self.id, self.version).await?;
         if before.disabled == self.disabled {
@@ -327,10 +315,6 @@ impl Command for ResetPassword {
 
     fn authorize(&self, subject: &Subject, _: Option<&Environment>) -> bool {
         manage_users(subject)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<User>, AppError> {

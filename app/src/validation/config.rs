@@ -4,8 +4,8 @@
 use super::flags::slug;
 use super::{FieldErrors, Validate};
 use crate::config::{
-    CopyNamespace, Entry, EntryConstraints, GrayTarget, NewNamespace, PublishDraft, RemoveEntry,
-    RollbackRelease, Schema, SchemaProblem, SetEntry, ValueType,
+    CopyNamespace, DiscardDraft, Entry, EntryConstraints, FinishGray, GrayTarget, NewNamespace,
+    PublishDraft, RemoveEntry, RollbackRelease, Schema, SchemaProblem, SetEntry, ValueType,
 };
 use crate::config::{duration, is_masked, pattern};
 use regex_lite::Regex;
@@ -458,6 +458,22 @@ impl Validate for RollbackRelease {
             e.add("to_version", "Pick a release to roll back to");
         }
         e.check("main_version", release_version(self.main_version));
+        e.into_result()
+    }
+}
+
+impl Validate for DiscardDraft {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("draft_version", release_version(self.draft_version));
+        e.into_result()
+    }
+}
+
+impl Validate for FinishGray {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("gray_version", release_version(self.gray_version));
         e.into_result()
     }
 }

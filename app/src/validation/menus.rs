@@ -7,7 +7,7 @@ use super::config::{has_control_chars, optional_message, release_message, releas
 use super::flags::{flag_key, slug};
 use super::{FieldErrors, Validate};
 use crate::menus::icons::icon;
-use crate::menus::inputs::{NewMenu, PublishMenu, RollbackMenu, SaveMenuDraft};
+use crate::menus::inputs::{DiscardMenuDraft, NewMenu, PublishMenu, RollbackMenu, SaveMenuDraft};
 use crate::menus::model::{
     BADGE_MAX, ID_MAX, ItemKind, LABEL_MAX, Located, MAX_DEPTH, MAX_ITEMS, Menu, MenuItem,
     PERMISSION_MAX, PERMISSIONS_MAX, ROLE_MAX, ROLES_MAX, TARGET_MAX, TRANSLATIONS_MAX,
@@ -494,6 +494,14 @@ impl Validate for PublishMenu {
         let mut e = FieldErrors::new();
         e.check("message", release_message(&self.message));
         e.check("main_version", release_version(self.main_version));
+        e.into_result()
+    }
+}
+
+impl Validate for DiscardMenuDraft {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("draft_version", release_version(self.draft_version));
         e.into_result()
     }
 }

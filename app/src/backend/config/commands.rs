@@ -266,10 +266,6 @@ impl Command for NewNamespace {
         allowed(subject, Action::Write, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     async fn apply(
         self,
         tx: &mut Tx,
@@ -322,10 +318,6 @@ impl Command for SetEntry {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         allowed(subject, Action::Write, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<DraftEntry>, AppError> {
@@ -424,10 +416,6 @@ impl Command for RemoveEntry {
         allowed(subject, Action::Write, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
@@ -491,10 +479,6 @@ impl Command for DiscardDraft {
         allowed(subject, Action::Write, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Ok(())
-    }
-
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
@@ -530,10 +514,6 @@ impl Command for CopyNamespace {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         allowed(subject, Action::Write, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
@@ -589,10 +569,6 @@ impl Command for PublishDraft {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         allowed(subject, Action::Publish, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {
@@ -687,10 +663,6 @@ impl Command for RollbackRelease {
         allowed(subject, Action::Publish, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     fn topics(&self) -> &'static [Topic] {
         CONFIG
     }
@@ -783,10 +755,6 @@ impl Command for FinishGray {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         allowed(subject, Action::Publish, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Ok(())
     }
 
     fn topics(&self) -> &'static [Topic] {

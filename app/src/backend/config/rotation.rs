@@ -9,12 +9,19 @@ use crate::backend::keyring::{self, Keyring};
 use crate::config::Entry;
 use crate::domain::Environment;
 use crate::permissions::Subject;
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, Validate};
 use serde_json::json;
 use sqlx::Row;
 
 /// Seal secrets again with the current key.
 pub struct RotateSecrets;
+
+/// The operator's command has no input.
+impl Validate for RotateSecrets {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        Ok(())
+    }
+}
 
 /// How many sealed values were sealed again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -120,10 +127,6 @@ impl Command for RotateSecrets {
 
     fn authorize(&self, subject: &Subject, _: Option<&Environment>) -> bool {
         subject.admin
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Ok(())
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<Rotated>, AppError> {

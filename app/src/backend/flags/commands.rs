@@ -14,8 +14,8 @@ use crate::flags::{
     SetFlagEnabled, UpdateFlag, Variant,
 };
 use crate::permissions::{Action, EnvScope, Resource, Subject, may};
+use crate::validation::FieldErrors;
 use crate::validation::flags::check_settings;
-use crate::validation::{FieldErrors, Validate};
 use serde_json::{Value, json};
 
 const ENTITY: &str = "flag";
@@ -150,10 +150,6 @@ impl Command for NewFlag {
         )
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     fn topics(&self) -> &'static [Topic] {
         FLAGS
     }
@@ -205,10 +201,6 @@ impl Command for UpdateFlag {
             Action::Write,
             Resource::FlagDefinition { live_in: &[] },
         )
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {
@@ -295,10 +287,6 @@ impl Command for SetFlagArchived {
             Action::Write,
             Resource::FlagDefinition { live_in: &[] },
         )
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {
@@ -437,10 +425,6 @@ impl Command for SaveFlagSettings {
         may_write_flags(subject, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     fn topics(&self) -> &'static [Topic] {
         FLAGS
     }
@@ -505,10 +489,6 @@ impl Command for SetFlagEnabled {
         may_write_flags(subject, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     fn topics(&self) -> &'static [Topic] {
         FLAGS
     }
@@ -549,10 +529,6 @@ impl Command for CopyFlagSettings {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         may_write_flags(subject, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {

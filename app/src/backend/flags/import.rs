@@ -10,8 +10,8 @@ use crate::domain::Environment;
 use crate::flags::unleash::{ImportedFlag, plan};
 use crate::flags::{ImportReport, ImportUnleash, SaveFlagSettings, Segment};
 use crate::permissions::{Action, Resource, Subject, may};
+use crate::validation::FieldErrors;
 use crate::validation::flags::{check_settings, check_variants};
-use crate::validation::{FieldErrors, Validate};
 use serde_json::json;
 use std::collections::HashSet;
 
@@ -135,10 +135,6 @@ impl Command for ImportUnleash {
                 Resource::FlagDefinition { live_in: &[] },
             )
             && may(subject, Action::Write, Resource::Segment { used_in: &[] })
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {

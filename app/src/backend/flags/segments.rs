@@ -11,7 +11,6 @@ use crate::domain::Environment;
 use crate::flags::reach::{SegmentUse, segment_reach};
 use crate::flags::{DeleteSegment, FlagEnvironment, NewSegment, Segment, UpdateSegment};
 use crate::permissions::{Action, EnvScope, Resource, Subject, may};
-use crate::validation::{FieldErrors, Validate};
 use serde_json::json;
 use sqlx::Row;
 
@@ -135,10 +134,6 @@ impl Command for NewSegment {
         may_create(subject, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     fn topics(&self) -> &'static [Topic] {
         FLAGS
     }
@@ -170,10 +165,6 @@ impl Command for UpdateSegment {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         may_create(subject, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {
@@ -231,10 +222,6 @@ impl Command for DeleteSegment {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         may_create(subject, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {

@@ -14,8 +14,8 @@ use crate::menus::{
     SaveMenuDraft, diff_menus,
 };
 use crate::permissions::{Action, Resource, Subject, may};
+use crate::validation::FieldErrors;
 use crate::validation::menus::check_menu;
-use crate::validation::{FieldErrors, Validate};
 use serde_json::{Value, json};
 
 const MENUS: &[Topic] = &[Topic::Menus];
@@ -161,10 +161,6 @@ impl Command for NewMenu {
         allowed(subject, Action::Write, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
-    }
-
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<MenuSummary>, AppError> {
         let env = ctx.env()?;
         if store::find_menu(tx, &self.key).await?.is_some() {
@@ -202,10 +198,6 @@ impl Command for SaveMenuDraft {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         allowed(subject, Action::Write, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<i64>, AppError> {
@@ -264,10 +256,6 @@ impl Command for DiscardMenuDraft {
         allowed(subject, Action::Write, env)
     }
 
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Ok(())
-    }
-
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
         let env = ctx.env()?;
         let menu = store::menu(tx, &self.menu).await?;
@@ -300,10 +288,6 @@ impl Command for PublishMenu {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         allowed(subject, Action::Publish, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {
@@ -371,10 +355,6 @@ impl Command for RollbackMenu {
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
         allowed(subject, Action::Publish, env)
-    }
-
-    fn validate(&self) -> Result<(), FieldErrors> {
-        Validate::validate(self)
     }
 
     fn topics(&self) -> &'static [Topic] {
