@@ -419,7 +419,9 @@ async fn changes_reach_every_server_process(backend: Backend) {
     let (admin, key) = setup(&a, "staging").await;
     checkout_flag(&admin, "staging").await;
     let ctx = json!({"context": {"targetingKey": "u1", "country": "CA"}});
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    // The promise is convergence within RESYNC (every second on SQLite); three times that leaves
+    // room for a machine running dozens of test servers at once without hiding a missed change.
+    let deadline = std::time::Instant::now() + app::backend::delivery::RESYNC * 3;
     loop {
         let (status, body) = evaluate(&b, &key, "checkout-v2", ctx.clone()).await;
         if status == StatusCode::OK && body["value"] == true {
