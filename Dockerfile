@@ -19,7 +19,8 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY . .
-RUN cargo leptos build --release && strip target/release/switchboard
+# --precompress writes a brotli and a gzip copy beside each site file; the server sends them.
+RUN cargo leptos build --release --precompress && strip target/release/switchboard
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
@@ -30,10 +31,13 @@ RUN apt-get update \
  && chown switchboard:switchboard /data
 WORKDIR /app
 COPY --from=build /src/target/release/switchboard /app/switchboard
+# The hashed file names of the site (Leptos reads them beside the binary).
+COPY --from=build /src/target/release/hash.txt /app/hash.txt
 COPY --from=build /src/target/site /app/site
 ENV LEPTOS_OUTPUT_NAME=switchboard \
     LEPTOS_SITE_ROOT=/app/site \
     LEPTOS_SITE_PKG_DIR=pkg \
+    LEPTOS_HASH_FILES=true \
     LEPTOS_SITE_ADDR=0.0.0.0:8080 \
     LEPTOS_ENV=PROD \
     SWITCHBOARD_DATA_DIR=/data

@@ -109,7 +109,7 @@ def main():
             rel = os.path.relpath(src, build_workdir[frm])
             local = os.path.join(ROOT, rel)
             if not os.path.exists(local):
-                fail(f"{rel} is missing: run `cargo leptos build --release` first")
+                fail(f"{rel} is missing: run `cargo leptos build --release --precompress` first")
             target = under(dest)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             (shutil.copytree if os.path.isdir(local) else shutil.copy2)(local, target)
@@ -155,16 +155,33 @@ def main():
             fail("/login has no nonce-based Content-Security-Policy")
         print("ok  /login renders on the server with its CSP")
 
-        name = env.get("LEPTOS_OUTPUT_NAME", "switchboard")
-        for path, ctype in [(f"/pkg/{name}.wasm", "application/wasm"), (f"/pkg/{name}.js", "javascript"),
-                            (f"/pkg/{name}.css", "text/css"), ("/favicon.ico", "")]:
-            status, headers, body = get(base + path)
+        # The page names the site's files by content hash; each is served (as brotli when the
+        # browser takes it) and may be cached for a year.
+        page = body.decode()
+        site_files = sorted(set(re.findall(r'/pkg/[A-Za-z0-9_.-]+\.(?:js|wasm|css)', page)))
+        kinds = {p.rsplit(".", 1)[1] for p in site_files}
+        if kinds != {"js", "wasm", "css"}:
+            fail(f"/login does not name the site's js, wasm and css: {site_files}")
+        ctypes = {"wasm": "application/wasm", "js": "javascript", "css": "text/css"}
+        for path in site_files:
+            if not re.search(r"\.[A-Za-z0-9_-]{8,}\.(js|wasm|css)$", path):
+                fail(f"{path} carries no content hash in its name")
+            status, headers, raw = get(base + path)
+            ctype = ctypes[path.rsplit(".", 1)[1]]
             if status != 200 or ctype not in headers.get("content-type", ""):
                 fail(f"{path}: {status} {headers.get('content-type')}")
-            if path.endswith(".wasm"):
-                print(f"ok  {path}: {len(body)} bytes, {len(gzip.compress(body, 9))} gzipped")
-            else:
-                print(f"ok  {path}")
+            if "immutable" not in headers.get("cache-control", ""):
+                fail(f"{path}: Cache-Control {headers.get('cache-control')!r}, not immutable")
+            req = urllib.request.Request(base + path, headers={"Accept-Encoding": "br"})
+            with urllib.request.urlopen(req, timeout=5) as r:
+                packed, encoding = r.read(), r.headers.get("Content-Encoding")
+            if encoding != "br" or len(packed) >= len(raw):
+                fail(f"{path}: Accept-Encoding br got {encoding!r}, {len(packed)} of {len(raw)} bytes")
+            print(f"ok  {path}: {len(raw)} bytes, {len(packed)} as brotli, cached for a year")
+        status, headers, _ = get(base + "/favicon.ico")
+        if status != 200:
+            fail(f"/favicon.ico: {status}")
+        print("ok  /favicon.ico")
 
         hc = [under(a) if a.startswith("/") else a for a in healthcheck]
         r = subprocess.run(hc, cwd=under(workdir), env=run_env, capture_output=True, text=True, timeout=10)

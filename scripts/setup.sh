@@ -23,6 +23,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding the $component component (the test command lints and checks formatting)"
+    rustup component add "$component"
+  fi
+done
+
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 25 minutes on 2 cores)"
   # no_downloads: a missing tool is an error instead of a download this network refuses.
@@ -43,9 +50,10 @@ fi
 npm_install() { # dir
   if [ ! -d "$1/node_modules" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
     say "installing npm packages in $1"
-    # `npm install` keeps the lockfile's pinned versions. Not `npm ci`: the registry mirror lacks
-    # Tailwind's macOS/Windows binaries, so the lockfile cannot list them and `npm ci` refuses it.
-    (cd "$1" && npm install --no-audit --no-fund)
+    # `npm install` keeps the lockfile's pinned versions, and --no-save keeps it from rewriting
+    # the tracked lockfile. Not `npm ci`: the registry mirror lacks Tailwind's macOS/Windows
+    # binaries, so the lockfile cannot list them and `npm ci` refuses it.
+    (cd "$1" && npm install --no-save --no-audit --no-fund)
   fi
 }
 npm_install .   # Tailwind CSS CLI and binaryen's wasm-opt, run by cargo-leptos

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every Switchboard test: unit and integration tests on SQLite and PostgreSQL, the release
-# build, API fuzzing and kill -9 fault runs against it, the container-layout check, the deploy
-# manifest check and the browser tests. Installs what is missing first.
+# Runs every Switchboard test: formatting and lints, unit and integration tests on SQLite and
+# PostgreSQL, the release build, API fuzzing and kill -9 fault runs against it, the
+# container-layout check, the deploy manifest check and the browser tests. Installs what is
+# missing first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Incremental caches cost gigabytes and buy nothing in a one-off run.
@@ -10,14 +11,26 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 
 step "tools"
+# Installing must not touch tracked files (a rewritten lockfile would be committed by accident).
+tracked_before=$(git diff HEAD 2>/dev/null | sha256sum || true)
 scripts/setup.sh --browser
+if [ "$(git diff HEAD 2>/dev/null | sha256sum || true)" != "$tracked_before" ]; then
+  echo "scripts/setup.sh changed tracked files:" >&2
+  git diff --stat HEAD >&2
+  exit 1
+fi
 scripts/ensure-postgres.sh
 
-step "unit and integration tests (SQLite and PostgreSQL)"
-cargo test -p app -p server --features app/ssr
+step "format and lints (ssr and hydrate builds)"
+cargo fmt --all --check
+cargo clippy -p switchboard-core -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p switchboard-core -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
-step "release build (server binary and site: wasm, js, css)"
-cargo leptos build --release
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test -p switchboard-core -p app -p server --features app/ssr
+
+step "release build (server binary and site: wasm, js, css, precompressed)"
+cargo leptos build --release --precompress
 
 step "API fuzzing: Schemathesis over /api/openapi.json against the release server"
 python3 scripts/fuzz_api.py

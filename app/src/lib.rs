@@ -1,28 +1,21 @@
 #![recursion_limit = "256"]
-//! Switchboard's shared crate: everything the browser and the server both run.
+//! Switchboard's web app: the Leptos components (`ui`) the server renders and the browser
+//! hydrates, and the server functions they call (`api`). Storage and the command layer live in
+//! `backend`, compiled only with the `ssr` feature.
 //!
-//! Pure modules (`domain`, `permissions`, `validation`, `time`) do no I/O and compile for wasm32 and
-//! native alike. `api` holds the server functions; `ui` the Leptos components. Storage and the
-//! command layer live in `backend`, compiled only with the `ssr` feature.
+//! The rules both sides run (domain, permissions, validation, time, flags, config, menus) are
+//! the pure `switchboard-core` crate, re-exported here under their usual paths.
+
+pub use switchboard_core::{
+    config, cookies, domain, flags, menus, permissions, redirects, time, validation,
+};
 
 pub mod api;
-pub mod config;
-pub mod cookies;
-pub mod domain;
 pub mod error;
-pub mod flags;
-pub mod menus;
-pub mod permissions;
-pub mod redirects;
-pub mod time;
 pub mod ui;
-pub mod validation;
 
 #[cfg(feature = "ssr")]
 pub mod backend;
-
-#[cfg(test)]
-mod test_props;
 
 pub use error::AppError;
 pub use ui::{App, shell};

@@ -42,6 +42,61 @@ export async function createUser(
   return res.json();
 }
 
+/** What every page shows when it holds data of each shape: a flag, a segment, a config namespace
+ * with a release and a draft change, a menu with an item and a release, an SDK key and an admin
+ * token, all in staging. Empty pages hide bugs that only data brings out. */
+export interface Seeded {
+  flag: string;
+  flagName: string;
+  segment: string;
+  namespace: string;
+  menu: string;
+  sdkKey: string;
+  token: string;
+}
+
+export async function seedEveryPage(baseURL: string): Promise<Seeded> {
+  const admin = await apiAs(baseURL, ADMIN.email, ADMIN.password);
+  const rpc = async (path: string, data: Record<string, unknown>) => {
+    const res = await admin.post(`/rpc/${path}`, { data });
+    expect(res.status(), `${path}: ${await res.text()}`).toBe(200);
+    return res.json();
+  };
+  const flag = unique("seed-flag").toLowerCase();
+  const flagName = `Seeded flag ${flag}`;
+  await rpc("flags/create", { input: { key: flag, name: flagName, kind: "boolean" } });
+  const segment = unique("seed-segment").toLowerCase();
+  await rpc("segments/create", {
+    input: { key: segment, name: `Segment ${segment}`, constraints: [{ attribute: "country", operator: "IN", values: ["NL"] }] },
+  });
+  const namespace = unique("seed-ns").toLowerCase();
+  await rpc("config/create", { input: { key: namespace, description: "", environment: "staging" } });
+  await rpc("config/set-entry", {
+    input: { namespace, environment: "staging", entry: { key: "retries", value_type: "integer", value: "3" }, version: 0 },
+  });
+  const got = await admin.get(`/rpc/config/draft?environment=staging&namespace=${namespace}`);
+  expect(got.status(), await got.text()).toBe(200);
+  const draft = await got.json();
+  await rpc("config/publish", {
+    input: { namespace, environment: "staging", message: "first", main_version: 0, draft_version: draft.draft_version },
+  });
+  await rpc("config/set-entry", {
+    input: { namespace, environment: "staging", entry: { key: "timeout", value_type: "duration", value: "5s" }, version: 0 },
+  });
+  const menu = unique("seed-menu").toLowerCase();
+  await rpc("menus/create", { input: { key: menu, description: "", environment: "staging" } });
+  const saved = await rpc("menus/save", {
+    input: { menu, environment: "staging", items: [{ id: "home", kind: "link", label: "Home", target: "/" }], version: 0 },
+  });
+  await rpc("menus/publish", { input: { menu, environment: "staging", message: "first", main_version: 0, draft_version: saved } });
+  const sdkKey = unique("seed-sdk-key");
+  await rpc("sdk-keys/create", { input: { environment: "staging", name: sdkKey } });
+  const token = unique("seed-token");
+  await rpc("api-tokens/create", { input: { name: token, roles: { staging: "viewer" }, expires_in_days: 7 } });
+  await admin.dispose();
+  return { flag, flagName, segment, namespace, menu, sdkKey, token };
+}
+
 /** Unique suffix so tests do not collide within one run's database. */
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;

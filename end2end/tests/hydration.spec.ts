@@ -1,10 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, apiAs, signIn, unique, watchConsole } from "./helpers";
+import { ADMIN, seedEveryPage, signIn, watchConsole } from "./helpers";
 
 // Every page, opened directly (a typed URL, a reload, a bookmark), must take over from the
 // server-rendered HTML: the WASM sets `data-hydrated` on <html> only after hydration finished
-// without a panic. Pages hold data of every shape (a flag, a config namespace with an entry and
-// a release, a menu with an item and a release), since empty pages hide nested-resource bugs.
+// without a panic. Pages hold data of every shape (seedEveryPage), since empty pages hide
+// nested-resource bugs.
 
 async function hydrates(page: Page, path: string, expectedStatus = 200) {
   const problems = watchConsole(page);
@@ -19,53 +19,28 @@ async function hydrates(page: Page, path: string, expectedStatus = 200) {
 
 test("every page loaded directly hydrates without errors", async ({ page, baseURL }) => {
   test.setTimeout(120_000);
-  const admin = await apiAs(baseURL!, ADMIN.email, ADMIN.password);
-  const rpc = async (path: string, data: Record<string, unknown>) => {
-    const res = await admin.post(`/rpc/${path}`, { data });
-    expect(res.status(), `${path}: ${await res.text()}`).toBe(200);
-    return res.json();
-  };
-  const flag = unique("hydrate-flag").toLowerCase();
-  await rpc("flags/create", { input: { key: flag, name: "Hydration flag", kind: "boolean" } });
-  const ns = unique("hydrate-ns").toLowerCase();
-  await rpc("config/create", { input: { key: ns, description: "", environment: "staging" } });
-  await rpc("config/set-entry", {
-    input: { namespace: ns, environment: "staging", entry: { key: "retries", value_type: "integer", value: "3" }, version: 0 },
-  });
-  const got = await admin.get(`/rpc/config/draft?environment=staging&namespace=${ns}`);
-  expect(got.status(), await got.text()).toBe(200);
-  const draft = await got.json();
-  await rpc("config/publish", {
-    input: { namespace: ns, environment: "staging", message: "first", main_version: 0, draft_version: draft.draft_version },
-  });
-  await rpc("config/set-entry", {
-    input: { namespace: ns, environment: "staging", entry: { key: "timeout", value_type: "duration", value: "5s" }, version: 0 },
-  });
-  const menu = unique("hydrate-menu").toLowerCase();
-  await rpc("menus/create", { input: { key: menu, description: "", environment: "staging" } });
-  const saved = await rpc("menus/save", {
-    input: { menu, environment: "staging", items: [{ id: "home", kind: "link", label: "Home", target: "/" }], version: 0 },
-  });
-  await rpc("menus/publish", { input: { menu, environment: "staging", message: "first", main_version: 0, draft_version: saved } });
+  const seeded = await seedEveryPage(baseURL!);
 
   await hydrates(page, "/login");
   await signIn(page, ADMIN.email, ADMIN.password);
   for (const path of [
     "/",
     "/flags",
+    "/flags?env=staging",
     "/flags/new",
-    `/flags/${flag}`,
+    `/flags/${seeded.flag}`,
     "/segments",
     "/config",
     "/config/staging",
-    `/config/staging/${ns}`,
+    `/config/staging/${seeded.namespace}`,
     "/menus",
     "/menus/staging",
-    `/menus/staging/${menu}`,
+    `/menus/staging/${seeded.menu}`,
     "/audit",
     "/users",
     "/environments",
     "/api-keys",
+    "/api-keys?env=staging",
   ]) {
     await hydrates(page, path);
   }

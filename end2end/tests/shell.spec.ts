@@ -15,6 +15,34 @@ test("the environment switcher remembers the choice across reloads", async ({ pa
   expect(problems).toEqual([]);
 });
 
+test("the flag list and the SDK keys carry their environment in the address", async ({ page }) => {
+  const problems = watchConsole(page);
+  await signIn(page, ADMIN.email, ADMIN.password);
+  const switcher = page.getByTestId("env-switcher");
+  // Opened with ?env=, the page shows that environment and the switcher follows.
+  await page.goto("/flags?env=production");
+  await expect(page.getByText(/state in Production/)).toBeVisible();
+  await expect(switcher).toHaveValue("production");
+  // Choosing another environment puts it in the address, keeping the rest of the query.
+  await page.goto("/flags?env=production&sort=name");
+  await switcher.selectOption("staging");
+  await expect(page).toHaveURL(/[?&]env=staging/);
+  await expect(page).toHaveURL(/[?&]sort=name/);
+  await expect(page.getByText(/state in Staging/)).toBeVisible();
+  await page.reload();
+  await expect(page.getByText(/state in Staging/)).toBeVisible();
+  // Without ?env=, the remembered environment is the default.
+  await page.goto("/flags");
+  await expect(page.getByText(/state in Staging/)).toBeVisible();
+  await page.goto("/api-keys?env=production");
+  await expect(switcher).toHaveValue("production");
+  await expect(page.getByRole("heading", { name: "SDK keys of Production" })).toBeVisible();
+  await switcher.selectOption("development");
+  await expect(page).toHaveURL(/\/api-keys\?env=development$/);
+  await expect(page.getByRole("heading", { name: "SDK keys of Development" })).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
 test("after hydration, navigation happens in the page without reloading it", async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
   await page.evaluate(() => ((window as any).__stillHere = true));

@@ -4,7 +4,7 @@
 use crate::config::Http;
 use crate::{
     config_delivery, menu_delivery, metrics, ofrep, openapi, ops, render_thread, rest, rpc_status,
-    security, streams,
+    security, static_files, streams,
 };
 use app::backend::AppState;
 use app::{App, shell};
@@ -60,6 +60,11 @@ pub fn router_with(state: AppState, max_body_bytes: usize, http: &Http) -> Route
         .merge(ofrep::router())
         .merge(config_delivery::router())
         .merge(menu_delivery::router())
+        // The site's wasm, js and css: off the render thread, precompressed, cached by hash.
+        .merge(static_files::router(
+            &state.leptos_options,
+            static_files::site_hashed_names(&state.leptos_options),
+        ))
         .merge(dashboard)
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(axum::middleware::from_fn(rest::json_body_limit))

@@ -20,6 +20,8 @@ pub mod rpc_status;
 pub mod sdk_auth;
 pub mod security;
 pub mod serve;
+pub mod site_config;
+pub mod static_files;
 pub mod streams;
 pub mod wakeups;
 pub mod watch_listener;

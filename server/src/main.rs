@@ -4,7 +4,7 @@
 use app::domain::{NewUser, Role};
 use app::validation::{FieldErrors, rules};
 use clap::{Parser, Subcommand};
-use server::{bootstrap, config, healthcheck, logging, operator, serve};
+use server::{bootstrap, config, healthcheck, logging, operator, serve, site_config};
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -71,7 +71,7 @@ enum Command {
     RotateSecrets,
     /// Ask a running server's /healthz (for container health checks).
     Healthcheck {
-        /// Defaults to /healthz on LEPTOS_SITE_ADDR.
+        /// Defaults to /healthz on the site address (LEPTOS_SITE_ADDR, else Leptos.toml).
         #[arg(long)]
         url: Option<String>,
     },
@@ -158,9 +158,10 @@ fn main() -> ExitCode {
         Command::RotateSecrets => runtime.block_on(operator::rotate_secrets(&config)),
         Command::Healthcheck { url } => {
             let url = url.unwrap_or_else(|| {
-                healthcheck::default_url(
-                    &std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into()),
-                )
+                let addr = site_config::load()
+                    .map(|o| o.site_addr.to_string())
+                    .unwrap_or_else(|_| "127.0.0.1:3000".into());
+                healthcheck::default_url(&addr)
             });
             healthcheck::check(&url)
         }

@@ -4,7 +4,6 @@ use crate::bootstrap;
 use crate::config::Config;
 use app::backend::passwords::PasswordGate;
 use app::backend::{AppState, Db};
-use leptos::config::{LeptosOptions, get_configuration};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -26,20 +25,9 @@ pub async fn open_database(config: &Config) -> Result<Db, String> {
     Ok(db)
 }
 
-/// Leptos's settings from `LEPTOS_*` variables (cargo-leptos bakes in the output name at build).
-pub fn leptos_options() -> Result<LeptosOptions, String> {
-    let mut options = get_configuration(None)
-        .map(|c| c.leptos_options)
-        .map_err(|e| format!("cannot read the Leptos configuration: {e}"))?;
-    if options.output_name.is_empty() {
-        options.output_name = "switchboard".into();
-    }
-    Ok(options)
-}
-
 /// Serves until SIGINT or SIGTERM, letting in-flight requests finish within the grace period.
 pub async fn serve(config: Config) -> Result<(), String> {
-    let leptos_options = leptos_options()?;
+    let leptos_options = crate::site_config::load()?;
     let addr = leptos_options.site_addr;
     let db = open_database(&config).await?;
     match bootstrap::ensure_first_admin(&db, config.bootstrap_admin.as_ref()).await {

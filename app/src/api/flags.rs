@@ -1,18 +1,39 @@
 use crate::AppError;
 use crate::flags::{
-    CopyFlagSettings, Flag, FlagDetail, FlagEnvironment, FlagPage, FlagQuery, ImportReport,
+    CopyFlagSettings, Flag, FlagDetail, FlagEnvironment, FlagListing, FlagQuery, ImportReport,
     ImportUnleash, NewFlag, SaveFlagSettings, SetFlagArchived, SetFlagEnabled, UpdateFlag,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-/// A page of flags: search, filter by state in an environment, sort.
+/// A page of flags (search, filter by state, sort) with their state in the environment the query
+/// names; without one, in the environment the user last chose (`remembered`) if they may still
+/// see it, else in the first one they may see.
 #[server(prefix = "/rpc", endpoint = "flags/list", input = Json)]
-pub async fn list_flags(query: FlagQuery) -> Result<FlagPage, AppError> {
+pub async fn list_flags(
+    query: FlagQuery,
+    remembered: Option<String>,
+) -> Result<FlagListing, AppError> {
     use super::server::*;
     respond(async {
         let (state, me) = authenticated().await?;
-        crate::backend::flags::queries::list(&state.db, &me.actor, &query).await
+        let environment = shown_environment(
+            &state,
+            &me,
+            query.environment.as_deref(),
+            remembered.as_deref(),
+        )
+        .await?;
+        let query = FlagQuery {
+            // An unknown name stays, for the query's own error.
+            environment: environment
+                .as_ref()
+                .map(|e| e.key.clone())
+                .or(query.environment.clone()),
+            ..query
+        };
+        let page = crate::backend::flags::queries::list(&state.db, &me.actor, &query).await?;
+        Ok(FlagListing { environment, page })
     })
     .await
 }

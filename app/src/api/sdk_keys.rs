@@ -1,20 +1,38 @@
 use crate::AppError;
-use crate::domain::{NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
+use crate::domain::{NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated, SdkKeyListing};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
-/// An environment's SDK keys (its admins only).
+/// The SDK keys of the environment named, or without a name of the one the user last chose
+/// (`remembered`) if they may still see it, else of the first one they may see. Anyone who may see the environment
+/// gets it; only its admins get its keys (`keys` is null for everyone else). 404 for an unknown
+/// environment, 403 for one the user may not see.
 #[server(prefix = "/rpc", endpoint = "sdk-keys/list", input = GetUrl)]
-pub async fn list_sdk_keys(environment: String) -> Result<Vec<SdkKey>, AppError> {
+pub async fn list_sdk_keys(
+    environment: Option<String>,
+    remembered: Option<String>,
+) -> Result<SdkKeyListing, AppError> {
     use super::server::*;
+    use crate::permissions::{Action, Resource, may};
     respond(async {
         let (state, me) = authenticated().await?;
-        let env = crate::backend::environments::list_all(&state.db)
-            .await?
-            .into_iter()
-            .find(|e| e.key == environment)
-            .ok_or_else(|| AppError::not_found("Environment"))?;
-        crate::backend::sdk_keys::list(&state.db, &me.actor, &env).await
+        let environment =
+            shown_environment(&state, &me, environment.as_deref(), remembered.as_deref())
+                .await?
+                .ok_or_else(|| AppError::not_found("Environment"))?;
+        if me.actor.subject.role_in(&environment.key).is_none() {
+            return Err(AppError::Forbidden);
+        }
+        let keys = if may(
+            &me.actor.subject,
+            Action::Read,
+            Resource::SdkKeys(environment.scope()),
+        ) {
+            Some(crate::backend::sdk_keys::list(&state.db, &me.actor, &environment).await?)
+        } else {
+            None
+        };
+        Ok(SdkKeyListing { environment, keys })
     })
     .await
 }

@@ -57,6 +57,29 @@ pub async fn authenticated() -> Result<(AppState, SignedIn), AppError> {
     Ok((state, me))
 }
 
+/// The environment a dashboard page shows: the one `named` in its address (None if there is no
+/// such environment: the caller's query refuses an unknown or forbidden name with its own error),
+/// else the user's `remembered` choice if they may still see it, else the first one they may see.
+/// The page passes both, so the answer depends on nothing but the request's own arguments.
+pub async fn shown_environment(
+    state: &AppState,
+    me: &SignedIn,
+    named: Option<&str>,
+    remembered: Option<&str>,
+) -> Result<Option<crate::domain::Environment>, AppError> {
+    use crate::backend::environments;
+    match named.filter(|key| !key.is_empty()) {
+        Some(key) => Ok(environments::list_all(&state.db)
+            .await?
+            .into_iter()
+            .find(|e| e.key == key)),
+        None => {
+            let visible = environments::list(&state.db, &me.actor).await?;
+            Ok(crate::domain::chosen_or_first(&visible, remembered).cloned())
+        }
+    }
+}
+
 /// Runs a command for the signed-in user through the command layer.
 pub async fn run<C: crate::backend::command::Command>(command: C) -> Result<C::Output, AppError> {
     respond(async {

@@ -6,7 +6,7 @@ use super::pages::{
     NotFoundPage, SegmentsPage, UsersPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -22,8 +22,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
-                <link rel="stylesheet" id="leptos" href="/pkg/switchboard.css" />
+                <HydrationScripts options=options.clone() />
+                // `/pkg/switchboard.{hash}.css` when cargo-leptos hashes file names.
+                <HashedStylesheet options id="leptos" />
                 <link rel="icon" href="/favicon.ico" sizes="any" />
                 <MetaTags />
             </head>

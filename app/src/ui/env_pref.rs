@@ -81,26 +81,10 @@ impl CurrentEnv {
         self.version.update(|v| *v += 1);
     }
 
-    /// For resource fetchers: the current environment for the `chosen` key (pass the chosen key
-    /// from the resource's source, so the resource refetches when it changes).
-    ///
-    /// Fetches the list itself rather than awaiting [`CurrentEnv::environments`]: a resource that
-    /// awaits another resource deadlocks Leptos's reactive graph on a multi-threaded server.
-    pub async fn resolve(&self, chosen: Option<String>) -> Option<Environment> {
-        let envs = crate::api::list_environments().await.ok()?;
-        envs.iter()
-            .find(|e| Some(&e.key) == chosen.as_ref())
-            .or_else(|| envs.first())
-            .cloned()
-    }
-
     pub fn key(&self) -> Option<String> {
         let envs = self.environments.get()?.ok()?;
         let chosen = self.chosen.get();
-        envs.iter()
-            .find(|e| Some(&e.key) == chosen.as_ref())
-            .or_else(|| envs.first())
-            .map(|e| e.key.clone())
+        crate::domain::chosen_or_first(&envs, chosen.as_deref()).map(|e| e.key.clone())
     }
 }
 
@@ -131,4 +115,51 @@ pub fn follow_switcher(
             navigate(&format!("{base}/{key}{}", suffix()), Default::default());
         }
     });
+}
+
+/// The query parameter that names the environment on pages whose path has no room for it
+/// (`/flags?env=production`: `/flags/{key}` is a flag).
+pub const QUERY: &str = "env";
+
+/// For pages that take their environment from `?env=`: the environment named in the address
+/// (None: the page shows the remembered one, [`CurrentEnv::chosen`]), with
+/// the switcher and the address kept in step. A page opened with `?env=` selects that
+/// environment in the switcher; choosing another one in the switcher puts it in the address
+/// (replacing the history entry), so the page can be bookmarked, shared and reloaded as it is.
+pub fn env_from_query() -> Memo<Option<String>> {
+    let current = use_current_env();
+    let query = leptos_router::hooks::use_query_map();
+    let location = leptos_router::hooks::use_location();
+    let navigate = leptos_router::hooks::use_navigate();
+    let in_url = Memo::new(move |_| query.with(|q| q.get(QUERY).filter(|v| !v.is_empty())));
+    Effect::new(move |seen: Option<(Option<String>, Option<String>)>| {
+        let (url, chosen) = (in_url.get(), current.chosen.get());
+        let url_moved = seen.as_ref().is_none_or(|(u, _)| *u != url);
+        match (&url, &chosen) {
+            // Opened (or navigated) with ?env=: the switcher follows the address.
+            (Some(key), _) if url_moved && chosen.as_ref() != Some(key) => {
+                remember(key);
+                current.chosen.set(Some(key.clone()));
+            }
+            // The switcher moved: the address follows.
+            (_, Some(key)) if !url_moved && url.as_ref() != Some(key) => {
+                let mut params = query.get_untracked();
+                params.replace(QUERY, key.clone());
+                navigate(
+                    &format!(
+                        "{}{}",
+                        location.pathname.get_untracked(),
+                        params.to_query_string()
+                    ),
+                    leptos_router::NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+            _ => {}
+        }
+        (url, chosen)
+    });
+    in_url
 }

@@ -478,10 +478,12 @@ fn cases() -> Vec<Case> {
             allowed: WRITE_SEGMENTS,
         },
         Case {
+            // Everyone who may see staging gets the environment; its keys only its admins
+            // (READ_KEYS, checked on the answer below).
             name: "rpc sdk-keys/list",
             needs: &[],
             call: |_| rpc_get("sdk-keys/list?environment=staging"),
-            allowed: READ_KEYS,
+            allowed: ANY_ROLE,
         },
         Case {
             name: "rpc sdk-keys/create",
@@ -1936,6 +1938,13 @@ async fn every_endpoint_answers_as_the_permission_table_says(backend: Backend) {
                     "{label}: {} should be allowed, got {status}: {body}",
                     case.name
                 );
+                if case.name == "rpc sdk-keys/list" {
+                    assert_eq!(
+                        body["keys"].is_array(),
+                        READ_KEYS.contains(&label),
+                        "{label}: SDK keys shown to exactly their readers: {body}"
+                    );
+                }
             } else {
                 assert_eq!(
                     status,

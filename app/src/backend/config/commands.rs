@@ -16,7 +16,7 @@ use crate::config::{
 };
 use crate::domain::Environment;
 use crate::permissions::{Action, Resource, Subject, may};
-use crate::validation::config::{ENTRIES_MAX, check_entries};
+use crate::validation::config::{check_entries, entry_count, key_clash};
 use crate::validation::{FieldErrors, Validate};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -342,24 +342,16 @@ impl Command for SetEntry {
         {
             return Ok(Applied::unchanged(row.view()));
         }
-        let lower = entry.key.to_ascii_lowercase();
-        if let Some(other) = rows.iter().find(|r| {
-            !r.deleted && r.entry.key != entry.key && r.entry.key.to_ascii_lowercase() == lower
-        }) {
-            return Err(AppError::field(
-                "key",
-                format!(
-                    "Another entry has this key as {}; keys must differ by more than capitals",
-                    other.entry.key
-                ),
-            ));
+        if let Some(problem) = rows
+            .iter()
+            .filter(|r| !r.deleted && r.entry.key != entry.key)
+            .find_map(|r| key_clash(&entry.key, &r.entry.key))
+        {
+            return Err(AppError::field("key", problem));
         }
-        let live = rows.iter().filter(|r| !r.deleted).count();
-        if visible == 0 && live >= ENTRIES_MAX {
-            return Err(AppError::field(
-                "key",
-                format!("A namespace holds at most {ENTRIES_MAX} entries"),
-            ));
+        if visible == 0 {
+            let live = rows.iter().filter(|r| !r.deleted).count();
+            entry_count(live + 1).map_err(|problem| AppError::field("key", problem))?;
         }
         let version = current.map_or(1, |r| r.version + 1);
         let written = store::put_draft_row(

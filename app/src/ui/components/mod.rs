@@ -1,6 +1,5 @@
 //! Building blocks shared by the pages.
 
-mod client_only;
 mod confirm;
 mod constraints;
 mod env_redirect;
@@ -10,7 +9,6 @@ mod notice;
 mod release_history;
 mod role_picker;
 
-pub use client_only::ClientOnly;
 pub use confirm::ConfirmButton;
 pub use constraints::{AttributeSuggestions, ConstraintsEditor};
 pub use env_redirect::EnvironmentRedirect;

@@ -11,7 +11,7 @@ use crate::permissions::{self, Action};
 use crate::time::format_utc;
 use crate::ui::auth::use_may;
 use crate::ui::components::{
-    CheckboxField, ClientOnly, ConfirmButton, ErrorNotice, Notice, RolePicker, TextField,
+    CheckboxField, ConfirmButton, ErrorNotice, Notice, RolePicker, TextField,
 };
 use crate::ui::env_pref::use_current_env;
 use crate::ui::form::Form;
@@ -29,9 +29,7 @@ pub fn ApiKeysPage() -> impl IntoView {
         <Title text="API keys" />
         <div class="space-y-10">
             <h1 class=H1>"API keys"</h1>
-            <ClientOnly fallback=|| view! { <p class=MUTED>"Loading SDK keys…"</p> }>
-                <super::sdk_keys::SdkKeysSection />
-            </ClientOnly>
+            <super::sdk_keys::SdkKeysSection />
             {tokens.then(|| view! { <AdminTokens /> })}
         </div>
     }

@@ -3,11 +3,10 @@
 use super::api_keys::RevealSecret;
 use crate::AppError;
 use crate::api::{CreateSdkKey, RevokeKey, list_sdk_keys};
-use crate::domain::{KeyScope, NewSdkKey, RevokeSdkKey, SdkKey};
-use crate::permissions::{self, Action};
+use crate::domain::{KeyScope, NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyListing};
 use crate::time::format_utc;
 use crate::ui::components::{ConfirmButton, ErrorNotice, Notice, TextField};
-use crate::ui::env_pref::use_current_env;
+use crate::ui::env_pref::{env_from_query, use_current_env};
 use crate::ui::form::Form;
 use crate::ui::style::*;
 use crate::validation::Validate;
@@ -43,38 +42,28 @@ fn describe(scope: &KeyScope) -> String {
 #[component]
 pub fn SdkKeysSection() -> impl IntoView {
     let current = use_current_env();
-    let subject = crate::ui::auth::use_current_user().subject;
+    let named = env_from_query();
     let reload = RwSignal::new(0u32);
     // The new secret outlives the list below, which is rebuilt when the keys reload.
     let created = RwSignal::new(None::<(String, String)>);
-    // Created here, not inside a Suspend, so the browser picks up the server's answer.
-    let keys: Resource<Option<(crate::domain::Environment, Option<Keys>)>> = Resource::new(
-        move || (current.chosen.get(), reload.get()),
-        move |(chosen, _)| {
-            let subject = subject.clone();
-            async move {
-                let env = current.resolve(chosen).await?;
-                let readable = permissions::may(
-                    &subject,
-                    Action::Read,
-                    permissions::Resource::SdkKeys(env.scope()),
-                );
-                let keys = if readable {
-                    Some(list_sdk_keys(env.key.clone()).await)
-                } else {
-                    None
-                };
-                Some((env, keys))
-            }
-        },
+    // Created here, not inside a Suspend, so the browser picks up the server's answer; one server
+    // function, called directly, so it runs with the page's context during server rendering.
+    let listing = Resource::new(
+        move || (named.get(), current.chosen.get(), reload.get()),
+        |(named, remembered, _)| list_sdk_keys(named, remembered),
     );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                keys.await.map(|(environment, list)| match list {
-                    Some(list) => view! { <SdkKeys environment list reload created /> }.into_any(),
-                    None => view! { <p class=MUTED>{format!("SDK keys of {} are managed by its admins.", environment.name)}</p> }.into_any(),
-                })
+                match listing.await {
+                    Ok(SdkKeyListing { environment, keys: Some(list) }) => {
+                        view! { <SdkKeys environment list=Ok(list) reload created /> }.into_any()
+                    }
+                    Ok(SdkKeyListing { environment, keys: None }) => view! {
+                        <p class=MUTED>{format!("SDK keys of {} are managed by its admins.", environment.name)}</p>
+                    }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=Signal::stored(Some(e)) /> }.into_any(),
+                }
             })}
         </Suspense>
     }

@@ -4,8 +4,8 @@ use crate::flags::{FlagKind, FlagQuery};
 use crate::permissions::{self, Action};
 use crate::time::format_utc;
 use crate::ui::auth::use_may;
-use crate::ui::components::{ClientOnly, ErrorNotice};
-use crate::ui::env_pref::use_current_env;
+use crate::ui::components::ErrorNotice;
+use crate::ui::env_pref::{self, env_from_query, use_current_env};
 use crate::ui::style::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,11 +21,11 @@ pub fn kind_label(kind: FlagKind) -> &'static str {
     }
 }
 
-fn query_from(q: &ParamsMap, environment: Option<String>) -> FlagQuery {
+fn query_from(q: &ParamsMap) -> FlagQuery {
     let get = |k: &str| q.get(k).filter(|v| !v.is_empty());
     FlagQuery {
         search: get("search"),
-        environment,
+        environment: get(env_pref::QUERY),
         state: get("state"),
         archived: get("archived").is_some_and(|v| v == "true"),
         sort: get("sort"),
@@ -34,10 +34,13 @@ fn query_from(q: &ParamsMap, environment: Option<String>) -> FlagQuery {
     }
 }
 
-/// `/flags?...` for a query (the environment comes from the switcher, not the address).
+/// `/flags?...` for a query (without `env`, the remembered environment's states are shown).
 fn href(q: &FlagQuery) -> String {
     let mut parts = Vec::new();
     let mut push = |k: &str, v: &str| parts.push(format!("{k}={}", crate::ui::encode_query(v)));
+    if let Some(env) = &q.environment {
+        push(env_pref::QUERY, env);
+    }
     if let Some(s) = &q.search {
         push("search", s);
     }
@@ -88,9 +91,7 @@ pub fn FlagsPage() -> impl IntoView {
             <Show when=move || importing.get()>
                 <ImportPanel />
             </Show>
-            <ClientOnly fallback=|| view! { <p class=MUTED>"Loading flags…"</p> }>
-                <FlagTable />
-            </ClientOnly>
+            <FlagTable />
         </div>
     }
 }
@@ -100,22 +101,14 @@ fn FlagTable() -> impl IntoView {
     let params = use_query_map();
     let navigate = use_navigate();
     let current = use_current_env();
-    let query = Memo::new(move |_| params.with(|q| query_from(q, None)));
-    // Created here, not inside a Suspend, so the browser picks up the server's answer.
+    // The query carries `?env=`; without it the page shows the remembered environment.
+    env_from_query();
+    let query = Memo::new(move |_| params.with(query_from));
+    // Created here, not inside a Suspend, so the browser picks up the server's answer; one server
+    // function, called directly, so it runs with the page's context during server rendering.
     let page = Resource::new(
         move || (query.get(), current.chosen.get()),
-        move |(q, chosen)| async move {
-            let env = current.resolve(chosen).await;
-            let name = env.as_ref().map(|e| e.name.clone());
-            (
-                name,
-                list_flags(FlagQuery {
-                    environment: env.map(|e| e.key),
-                    ..q
-                })
-                .await,
-            )
-        },
+        |(q, remembered)| list_flags(q, remembered),
     );
     let go = move |q: FlagQuery| {
         navigate(
@@ -212,13 +205,14 @@ fn FlagTable() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p class=MUTED>"Loading flags…"</p> }>
             {move || Suspend::new(async move {
-                let (env_name, listed) = page.await;
-                match listed {
+                match page.await.map(|l| (l.environment.map(|e| e.name), l.page)) {
                     Err(e) => view! { <ErrorNotice error=Signal::stored(Some(e)) /> }.into_any(),
-                    Ok(p) if p.flags.is_empty() => view! {
-                        <p class=format!("{CARD} p-6 text-center text-sm text-slate-500")>"No flags match."</p>
+                    Ok((env_name, p)) if p.flags.is_empty() => view! {
+                        <p class=format!("{CARD} p-6 text-center text-sm text-slate-500")>
+                            {format!("No flags match (state in {}).", env_name.unwrap_or_default())}
+                        </p>
                     }.into_any(),
-                    Ok(p) => {
+                    Ok((env_name, p)) => {
                         let pages = ((p.total as u32).div_ceil(p.per_page)).max(1);
                         let (current_page, total) = (p.page, p.total);
                         let link = move |page: u32| href(&FlagQuery { page: Some(page), ..query.get_untracked() });

@@ -1,0 +1,560 @@
+//! The evaluation engine. A flag's stored settings for one environment compile into an immutable
+//! [`CompiledFlag`]; evaluating it for a context is pure and allocation-light. The server runs it
+//! on its in-memory snapshot; the browser runs the same code on the flag being edited.
+
+use super::constraint::CompiledConstraint;
+use super::context::EvalContext;
+use super::hash::{self, VARIANT_SEED};
+use super::model::{Flag, FlagEnvironment, Rule, Serve};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Why a flag evaluated as it did (OpenFeature's reason codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Reason {
+    /// On, with no rules: everyone gets the default variant.
+    Static,
+    /// A rule's conditions matched.
+    TargetingMatch,
+    /// A rule matched and the variant came from a sticky percentage (rollout or weighted split).
+    Split,
+    /// On, but no rule matched.
+    Default,
+    /// Off: the kill switch serves the off variant.
+    Disabled,
+    /// The flag's stored settings cannot be evaluated.
+    Error,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Static => "STATIC",
+            Reason::TargetingMatch => "TARGETING_MATCH",
+            Reason::Split => "SPLIT",
+            Reason::Default => "DEFAULT",
+            Reason::Disabled => "DISABLED",
+            Reason::Error => "ERROR",
+        }
+    }
+}
+
+/// Why a flag could not be evaluated (OpenFeature's error codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// The stored settings cannot be read.
+    ParseError,
+    /// A variant's value is not of the flag's type.
+    TypeMismatch,
+    /// Anything else (a rule names a variant or segment that does not exist).
+    General,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::ParseError => "PARSE_ERROR",
+            ErrorCode::TypeMismatch => "TYPE_MISMATCH",
+            ErrorCode::General => "GENERAL",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvalError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// `None` only with reason ERROR: the caller's default applies.
+    pub value: Option<Value>,
+    pub variant: Option<String>,
+    pub reason: Reason,
+    /// The rule that decided, if one did.
+    pub rule_id: Option<String>,
+    /// With reason ERROR: what is wrong.
+    pub error: Option<EvalError>,
+    /// A rollout was passed over because the caller sent no targeting key (user id).
+    #[serde(default)]
+    pub missing_targeting_key: bool,
+}
+
+/// Why one rule did or did not decide (the "Try a context" panel shows this per rule).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum RuleTrace {
+    Matched {
+        rule_id: String,
+        bucket: Option<u32>,
+    },
+    ConstraintFailed {
+        rule_id: String,
+        index: usize,
+        attribute: String,
+        actual: Option<String>,
+    },
+    SegmentFailed {
+        rule_id: String,
+        segment: String,
+        attribute: String,
+        actual: Option<String>,
+    },
+    OutsideRollout {
+        rule_id: String,
+        bucket: u32,
+        percentage: u32,
+    },
+    NoStickinessValue {
+        rule_id: String,
+        attribute: String,
+    },
+    /// An earlier rule already decided.
+    NotReached {
+        rule_id: String,
+    },
+}
+
+fn general(message: String) -> EvalError {
+    EvalError {
+        code: ErrorCode::General,
+        message,
+    }
+}
+
+/// A segment ready for evaluation.
+#[derive(Debug, Clone)]
+pub struct CompiledSegment {
+    pub key: String,
+    pub constraints: Vec<CompiledConstraint>,
+}
+
+impl CompiledSegment {
+    pub fn compile(segment: &super::model::Segment) -> CompiledSegment {
+        CompiledSegment {
+            key: segment.key.clone(),
+            constraints: segment
+                .constraints
+                .iter()
+                .map(CompiledConstraint::compile)
+                .collect(),
+        }
+    }
+}
+
+pub type Segments = HashMap<String, Arc<CompiledSegment>>;
+
+#[derive(Debug, Clone)]
+enum Stickiness {
+    Attribute(String),
+    /// userId, then sessionId (then, for splits, remoteAddress), else random.
+    Default,
+    Random,
+}
+
+impl Stickiness {
+    fn parse(s: &str) -> Stickiness {
+        match s {
+            "default" => Stickiness::Default,
+            "random" => Stickiness::Random,
+            other => Stickiness::Attribute(other.to_string()),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Stickiness::Attribute(a) => a.clone(),
+            Stickiness::Default => "default".into(),
+            Stickiness::Random => "random".into(),
+        }
+    }
+}
+
+/// The value to bucket by: `Ok(Some(v))`, `Ok(None)` for "draw at random", `Err(())` when the
+/// attribute is missing and there is no fallback.
+fn sticky_value<'a>(
+    stickiness: &Stickiness,
+    ctx: &'a EvalContext,
+    for_split: bool,
+) -> Result<Option<&'a str>, ()> {
+    let present = |name: &str| ctx.get(name).filter(|v| !v.is_empty());
+    match stickiness {
+        Stickiness::Random => Ok(None),
+        Stickiness::Default => {
+            let mut candidates = ["userId", "sessionId", "remoteAddress"].into_iter();
+            let limit = if for_split { 3 } else { 2 };
+            Ok(candidates.by_ref().take(limit).find_map(present))
+        }
+        // A split still serves someone without the attribute, at random; a rollout does not.
+        Stickiness::Attribute(name) => match present(name) {
+            Some(v) => Ok(Some(v)),
+            None if for_split => Ok(None),
+            None => Err(()),
+        },
+    }
+}
+
+#[derive(Debug, Clone)]
+enum CompiledServe {
+    Variant(usize),
+    Split {
+        total: u32,
+        /// (cumulative upper bound, variant index)
+        bounds: Vec<(u32, usize)>,
+        stickiness: Stickiness,
+        group: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct CompiledRule {
+    id: String,
+    constraints: Vec<CompiledConstraint>,
+    segments: Vec<Arc<CompiledSegment>>,
+    rollout: Option<CompiledRollout>,
+    serve: CompiledServe,
+}
+
+#[derive(Debug, Clone)]
+struct CompiledRollout {
+    percentage: u32,
+    stickiness: Stickiness,
+    group: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledFlag {
+    pub key: String,
+    pub kind: super::model::FlagKind,
+    variants: Vec<(String, Value)>,
+    enabled: bool,
+    off: usize,
+    default: usize,
+    rules: Vec<CompiledRule>,
+    /// Why this flag cannot be evaluated, if it cannot.
+    broken: Option<EvalError>,
+}
+
+impl CompiledFlag {
+    /// Compiles a flag's settings in one environment. Settings that cannot be evaluated (a
+    /// variant or segment that does not exist) yield a flag that always answers ERROR rather than
+    /// failing the whole snapshot.
+    pub fn compile(flag: &Flag, env: &FlagEnvironment, segments: &Segments) -> CompiledFlag {
+        let mut out = CompiledFlag {
+            key: flag.key.clone(),
+            kind: flag.kind,
+            variants: flag
+                .variants
+                .iter()
+                .map(|v| (v.key.clone(), v.value.clone()))
+                .collect(),
+            enabled: env.enabled,
+            off: 0,
+            default: 0,
+            rules: Vec::new(),
+            broken: None,
+        };
+        if let Err(problem) = out.fill(flag, env, segments) {
+            out.broken = Some(problem);
+        }
+        out
+    }
+
+    /// Why this flag answers ERROR, if it does.
+    pub fn problem(&self) -> Option<&EvalError> {
+        self.broken.as_ref()
+    }
+
+    /// A flag whose stored data could not even be read.
+    pub fn unreadable(key: &str, kind: super::model::FlagKind, message: String) -> CompiledFlag {
+        CompiledFlag {
+            key: key.to_string(),
+            kind,
+            variants: Vec::new(),
+            enabled: false,
+            off: 0,
+            default: 0,
+            rules: Vec::new(),
+            broken: Some(EvalError {
+                code: ErrorCode::ParseError,
+                message,
+            }),
+        }
+    }
+
+    fn index(&self, variant: &str) -> Result<usize, EvalError> {
+        self.variants
+            .iter()
+            .position(|(k, _)| k == variant)
+            .ok_or_else(|| general(format!("unknown variant {variant:?}")))
+    }
+
+    fn fill(
+        &mut self,
+        flag: &Flag,
+        env: &FlagEnvironment,
+        segments: &Segments,
+    ) -> Result<(), EvalError> {
+        if let Some((key, value)) = self.variants.iter().find(|(_, v)| !flag.kind.accepts(v)) {
+            return Err(EvalError {
+                code: ErrorCode::TypeMismatch,
+                message: format!(
+                    "variant {key:?} holds {value}, not a {}",
+                    flag.kind.as_str()
+                ),
+            });
+        }
+        self.off = self.index(&env.off_variant)?;
+        self.default = self.index(&env.default_variant)?;
+        for rule in &env.rules {
+            let compiled = self.compile_rule(&flag.key, rule, segments)?;
+            self.rules.push(compiled);
+        }
+        Ok(())
+    }
+
+    fn compile_rule(
+        &self,
+        flag_key: &str,
+        rule: &Rule,
+        segments: &Segments,
+    ) -> Result<CompiledRule, EvalError> {
+        let group_of = |g: Option<&String>| {
+            g.filter(|g| !g.is_empty())
+                .cloned()
+                .unwrap_or_else(|| flag_key.to_string())
+        };
+        let rollout = rule.rollout.as_ref().map(|r| CompiledRollout {
+            percentage: r.percentage.min(100),
+            stickiness: Stickiness::parse(&r.stickiness),
+            group: group_of(r.group_id.as_ref()),
+        });
+        let serve = match &rule.serve {
+            Serve::Variant { variant } => CompiledServe::Variant(self.index(variant)?),
+            Serve::Split(split) => {
+                let mut upper = 0u32;
+                let mut bounds = Vec::with_capacity(split.variants.len());
+                for w in &split.variants {
+                    upper = upper.saturating_add(w.weight);
+                    bounds.push((upper, self.index(&w.variant)?));
+                }
+                if upper == 0 {
+                    return Err(general(format!(
+                        "rule {:?} splits nothing: its weights are all zero",
+                        rule.id
+                    )));
+                }
+                let inherited = rule.rollout.as_ref();
+                CompiledServe::Split {
+                    total: upper,
+                    bounds,
+                    stickiness: Stickiness::parse(
+                        split
+                            .stickiness
+                            .as_deref()
+                            .or(inherited.map(|r| r.stickiness.as_str()))
+                            .unwrap_or(super::model::DEFAULT_STICKINESS),
+                    ),
+                    group: group_of(
+                        split
+                            .group_id
+                            .as_ref()
+                            .or(inherited.and_then(|r| r.group_id.as_ref())),
+                    ),
+                }
+            }
+        };
+        let segments = rule
+            .segments
+            .iter()
+            .map(|key| {
+                segments
+                    .get(key)
+                    .cloned()
+                    .ok_or_else(|| general(format!("unknown segment {key:?}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(CompiledRule {
+            id: rule.id.clone(),
+            constraints: rule
+                .constraints
+                .iter()
+                .map(CompiledConstraint::compile)
+                .collect(),
+            segments,
+            rollout,
+            serve,
+        })
+    }
+
+    pub fn evaluate(&self, ctx: &EvalContext) -> Evaluation {
+        self.run(ctx, None)
+    }
+
+    /// Evaluates and says, rule by rule, why each did or did not decide.
+    pub fn explain(&self, ctx: &EvalContext) -> (Evaluation, Vec<RuleTrace>) {
+        let mut trace = Vec::with_capacity(self.rules.len());
+        let evaluation = self.run(ctx, Some(&mut trace));
+        (evaluation, trace)
+    }
+
+    fn answer(&self, index: usize, reason: Reason, rule_id: Option<&str>) -> Evaluation {
+        let (key, value) = &self.variants[index];
+        Evaluation {
+            value: Some(value.clone()),
+            variant: Some(key.clone()),
+            reason,
+            rule_id: rule_id.map(str::to_string),
+            error: None,
+            missing_targeting_key: false,
+        }
+    }
+
+    fn run(&self, ctx: &EvalContext, mut trace: Option<&mut Vec<RuleTrace>>) -> Evaluation {
+        if let Some(problem) = &self.broken {
+            return Evaluation {
+                value: None,
+                variant: None,
+                reason: Reason::Error,
+                rule_id: None,
+                error: Some(problem.clone()),
+                missing_targeting_key: false,
+            };
+        }
+        if !self.enabled {
+            return self.answer(self.off, Reason::Disabled, None);
+        }
+        if self.rules.is_empty() {
+            return self.answer(self.default, Reason::Static, None);
+        }
+        let mut decided: Option<Evaluation> = None;
+        let mut missing_key = false;
+        for rule in &self.rules {
+            if decided.is_some() {
+                match trace.as_deref_mut() {
+                    Some(t) => t.push(RuleTrace::NotReached {
+                        rule_id: rule.id.clone(),
+                    }),
+                    None => break,
+                }
+                continue;
+            }
+            match self.try_rule(rule, ctx) {
+                Ok((evaluation, bucket)) => {
+                    if let Some(t) = trace.as_deref_mut() {
+                        t.push(RuleTrace::Matched {
+                            rule_id: rule.id.clone(),
+                            bucket,
+                        });
+                    }
+                    decided = Some(evaluation);
+                }
+                Err(miss) => {
+                    if let RuleTrace::NoStickinessValue { attribute, .. } = &miss {
+                        missing_key |= ctx.targeting_key.is_none()
+                            && (attribute == "userId" || attribute == "targetingKey");
+                    }
+                    if let Some(t) = trace.as_deref_mut() {
+                        t.push(miss);
+                    }
+                }
+            }
+        }
+        let mut evaluation =
+            decided.unwrap_or_else(|| self.answer(self.default, Reason::Default, None));
+        evaluation.missing_targeting_key = missing_key;
+        evaluation
+    }
+
+    /// The rule's answer (and the caller's rollout bucket, if a rollout applied), or why not.
+    fn try_rule(
+        &self,
+        rule: &CompiledRule,
+        ctx: &EvalContext,
+    ) -> Result<(Evaluation, Option<u32>), RuleTrace> {
+        if let Some((index, c)) = rule
+            .constraints
+            .iter()
+            .enumerate()
+            .find(|(_, c)| !c.matches(ctx))
+        {
+            return Err(RuleTrace::ConstraintFailed {
+                rule_id: rule.id.clone(),
+                index,
+                attribute: c.attribute().to_string(),
+                actual: ctx.get(c.attribute()).map(str::to_string),
+            });
+        }
+        for segment in &rule.segments {
+            if let Some(c) = segment.constraints.iter().find(|c| !c.matches(ctx)) {
+                return Err(RuleTrace::SegmentFailed {
+                    rule_id: rule.id.clone(),
+                    segment: segment.key.clone(),
+                    attribute: c.attribute().to_string(),
+                    actual: ctx.get(c.attribute()).map(str::to_string),
+                });
+            }
+        }
+        let mut bucket = None;
+        if let Some(rollout) = &rule.rollout {
+            let b = match sticky_value(&rollout.stickiness, ctx, false) {
+                Ok(Some(value)) => hash::rollout_bucket(&rollout.group, value),
+                Ok(None) => ctx.random % 100 + 1,
+                Err(()) => {
+                    return Err(RuleTrace::NoStickinessValue {
+                        rule_id: rule.id.clone(),
+                        attribute: rollout.stickiness.describe(),
+                    });
+                }
+            };
+            if rollout.percentage == 0 || b > rollout.percentage {
+                return Err(RuleTrace::OutsideRollout {
+                    rule_id: rule.id.clone(),
+                    bucket: b,
+                    percentage: rollout.percentage,
+                });
+            }
+            bucket = Some(b);
+        }
+        let sampled = rule.rollout.as_ref().is_some_and(|r| r.percentage < 100);
+        let reason = if sampled {
+            Reason::Split
+        } else {
+            Reason::TargetingMatch
+        };
+        let evaluation = match &rule.serve {
+            CompiledServe::Variant(index) => self.answer(*index, reason, Some(&rule.id)),
+            CompiledServe::Split {
+                total,
+                bounds,
+                stickiness,
+                group,
+            } => {
+                let b = match sticky_value(stickiness, ctx, true) {
+                    Ok(Some(value)) => hash::bucket(group, value, *total, VARIANT_SEED),
+                    _ => ctx.random % total + 1,
+                };
+                let index = bounds
+                    .iter()
+                    .find(|(upper, _)| b <= *upper)
+                    .map_or(bounds[bounds.len() - 1].1, |(_, i)| *i);
+                self.answer(index, Reason::Split, Some(&rule.id))
+            }
+        };
+        Ok((evaluation, bucket))
+    }
+}
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;
+
+#[cfg(test)]
+#[path = "engine_props.rs"]
+mod props;
