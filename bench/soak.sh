@@ -58,7 +58,11 @@ rpc() {
 rpc login "{\"credentials\":{\"email\":\"$email\",\"password\":\"$password\"}}"
 rpc config/create '{"input":{"key":"soak","environment":"staging"}}'
 rpc config/set-entry '{"input":{"namespace":"soak","environment":"staging","entry":{"key":"retries","value_type":"integer","value":"3"},"version":0}}'
-rpc config/publish '{"input":{"namespace":"soak","environment":"staging","message":"soak v1","main_version":0}}'
+# A publish names the draft version whose diff was reviewed.
+draft_version=$(curl -sf -b "$jar" -H 'Accept: application/json' \
+  "$base/rpc/config/draft?environment=staging&namespace=soak" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["draft_version"])')
+rpc config/publish "{\"input\":{\"namespace\":\"soak\",\"environment\":\"staging\",\"message\":\"soak v1\",\"main_version\":0,\"draft_version\":$draft_version}}"
 SESSION_COOKIE=$(awk '!/^#/ && NF >= 7 {print $6 "=" $7}' "$jar" | head -n 1)
 # The session cookie is HttpOnly: curl's jar marks those lines with a #HttpOnly_ prefix.
 [ -n "$SESSION_COOKIE" ] || SESSION_COOKIE=$(awk '/^#HttpOnly_/ && NF >= 7 {print $6 "=" $7}' "$jar" | head -n 1)

@@ -4,6 +4,7 @@
 //! Pure: no I/O, so the browser runs exactly the checks the server runs. Storage, server
 //! functions and pages build on these types.
 
+pub mod constraints;
 pub mod diff;
 pub mod duration;
 pub mod inputs;

@@ -2,27 +2,20 @@
 //! and gray-release targets.
 
 use super::flags::slug;
-use super::{FieldErrors, Validate};
+use super::{FieldErrors, Validate, field_path};
 use crate::config::{
-    CopyNamespace, DiscardDraft, Entry, EntryConstraints, FinishGray, GrayTarget, NewNamespace,
-    PublishDraft, RemoveEntry, RollbackRelease, Schema, SchemaProblem, SetEntry, ValueType,
+    CopyNamespace, DiscardDraft, Entry, FinishGray, GrayTarget, NewNamespace, PublishDraft,
+    RemoveEntry, RollbackRelease, SetEntry,
 };
-use crate::config::{duration, is_masked, pattern};
-use regex_lite::Regex;
-use serde_json::Value;
+use crate::config::{constraints, is_masked};
 use std::collections::HashMap;
 
 pub const NAMESPACE_KEY_MAX: usize = 64;
 pub const ENTRY_KEY_MAX: usize = 128;
 pub const ENTRY_DESCRIPTION_MAX: usize = 2000;
-/// Apps fetch a whole namespace at start-up and on every change; this keeps one value from
-/// dominating that download.
-pub const VALUE_MAX_BYTES: usize = 64 * 1024;
+pub use crate::config::constraints::{ALLOWED_MAX, SCHEMA_MAX_BYTES, VALUE_MAX_BYTES};
 /// Per namespace and environment. Past this, a namespace should be split by concern.
 pub const ENTRIES_MAX: usize = 1000;
-pub const ALLOWED_MAX: usize = 100;
-/// A schema is checked on every keystroke in the browser; keep it to a readable size.
-pub const SCHEMA_MAX_BYTES: usize = 64 * 1024;
 
 /// `[a-z0-9][a-z0-9._-]{0,63}`, like `checkout` or `search.ranking`.
 pub fn namespace_key(value: &str) -> Result<(), String> {
@@ -58,11 +51,16 @@ pub fn label_selector(text: &str) -> Result<(), String> {
 /// `{prefix}.selector` or `{prefix}.percent`; the bare names when `prefix` is empty.
 pub fn check_gray_target(target: &GrayTarget, e: &mut FieldErrors, prefix: &str) {
     match target {
-        GrayTarget::Labels { selector } => e.check(&at(prefix, "selector"), selector.check()),
+        GrayTarget::Labels { selector } => {
+            e.check(&field_path(prefix, "selector"), selector.check())
+        }
         GrayTarget::Percentage { percent } => {
             // 0% reaches nobody: almost certainly a slip, and a release that does nothing.
             if !(1..=100).contains(percent) {
-                e.add(at(prefix, "percent"), "Use a percentage from 1 to 100");
+                e.add(
+                    field_path(prefix, "percent"),
+                    "Use a percentage from 1 to 100",
+                );
             }
         }
     }
@@ -71,15 +69,15 @@ pub fn check_gray_target(target: &GrayTarget, e: &mut FieldErrors, prefix: &str)
 /// One entry; fields are `{prefix}.key`, `{prefix}.value`, `{prefix}.constraints.max` and so on
 /// (the bare names when `prefix` is empty).
 pub fn check_entry(entry: &Entry, e: &mut FieldErrors, prefix: &str) {
-    e.check(&at(prefix, "key"), entry_key(&entry.key));
-    description(&entry.description, &at(prefix, "description"), e);
-    let rules = check_constraints(
+    e.check(&field_path(prefix, "key"), entry_key(&entry.key));
+    description(&entry.description, &field_path(prefix, "description"), e);
+    let rules = constraints::compile(
         entry.value_type,
         &entry.constraints,
         e,
-        &at(prefix, "constraints"),
+        &field_path(prefix, "constraints"),
     );
-    let value = at(prefix, "value");
+    let value = field_path(prefix, "value");
     match (entry.secret, is_masked(&entry.value)) {
         // Keeps the stored secret, which was checked when it was set.
         (true, true) => {}
@@ -87,7 +85,7 @@ pub fn check_entry(entry: &Entry, e: &mut FieldErrors, prefix: &str) {
             value,
             "Type the value: a secret's value is never shown, so making it a plain entry needs it again",
         ),
-        _ => e.check(&value, check_value(entry.value_type, &entry.value, &rules)),
+        _ => e.check(&value, constraints::check(entry.value_type, &entry.value, &rules)),
     }
 }
 
@@ -142,14 +140,6 @@ impl Validate for Entry {
     }
 }
 
-fn at(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{prefix}.{name}")
-    }
-}
-
 fn description(value: &str, field: &str, e: &mut FieldErrors) {
     if value.chars().count() > ENTRY_DESCRIPTION_MAX {
         e.add(
@@ -166,216 +156,6 @@ fn description(value: &str, field: &str, e: &mut FieldErrors) {
 pub(crate) fn has_control_chars(s: &str) -> bool {
     s.chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-}
-
-/// The constraints that are valid and apply, ready to check the value against. A constraint
-/// with a problem is reported and left out, so the value is not also blamed for it.
-#[derive(Default)]
-struct Rules {
-    min: Option<f64>,
-    max: Option<f64>,
-    max_length: Option<u32>,
-    pattern: Option<(String, Regex)>,
-    /// Canonical spellings.
-    allowed: Vec<String>,
-    schema: Option<Schema>,
-}
-
-fn check_constraints(
-    ty: ValueType,
-    c: &EntryConstraints,
-    e: &mut FieldErrors,
-    prefix: &str,
-) -> Rules {
-    let mut rules = Rules {
-        min: c
-            .min
-            .and_then(|b| record(e, &at(prefix, "min"), bound(ty, b, "a minimum"))),
-        max: c
-            .max
-            .and_then(|b| record(e, &at(prefix, "max"), bound(ty, b, "a maximum"))),
-        ..Rules::default()
-    };
-    if let (Some(min), Some(max)) = (rules.min, rules.max)
-        && min > max
-    {
-        e.add(
-            at(prefix, "max"),
-            format!("Must not be below the minimum ({})", ty.format_bound(min)),
-        );
-        rules.max = None;
-    }
-    if let Some(n) = c.max_length {
-        let field = at(prefix, "max_length");
-        if ty != ValueType::String {
-            e.add(field, "Only strings have a maximum length");
-        } else if n == 0 {
-            e.add(field, "Use at least 1");
-        } else {
-            rules.max_length = Some(n);
-        }
-    }
-    // An emptied pattern field means no pattern.
-    if let Some(p) = c.pattern.as_deref().filter(|p| !p.is_empty()) {
-        let field = at(prefix, "pattern");
-        if ty != ValueType::String {
-            e.add(field, "Only strings can have a pattern");
-        } else {
-            rules.pattern = record(e, &field, pattern::compile(p)).map(|re| (p.to_owned(), re));
-        }
-    }
-    if !c.allowed.is_empty() {
-        rules.allowed = allowed(ty, &c.allowed, e, &at(prefix, "allowed"));
-    }
-    if let Some(schema) = &c.schema {
-        let field = at(prefix, "schema");
-        if ty != ValueType::Json {
-            e.add(field, "Only JSON entries can have a schema");
-        } else if schema.to_string().len() > SCHEMA_MAX_BYTES {
-            e.add(
-                field,
-                format!("Use at most {} KiB", SCHEMA_MAX_BYTES / 1024),
-            );
-        } else {
-            rules.schema = record(e, &field, Schema::compile(schema).map_err(|p| first(&p)));
-        }
-    }
-    rules
-}
-
-fn record<T>(e: &mut FieldErrors, field: &str, outcome: Result<T, String>) -> Option<T> {
-    outcome.map_err(|message| e.add(field, message)).ok()
-}
-
-/// A minimum or maximum, in the unit `ty` uses (milliseconds for durations).
-fn bound(ty: ValueType, b: f64, what: &str) -> Result<f64, String> {
-    if !ty.is_numeric() {
-        return Err(format!("Only numbers and durations can have {what}"));
-    }
-    if !b.is_finite() {
-        return Err("Enter a finite number".into());
-    }
-    match ty {
-        ValueType::Integer if b.fract() != 0.0 => Err("Use a whole number".into()),
-        ValueType::Duration if b < 0.0 || b.fract() != 0.0 => {
-            Err("Use a whole number of milliseconds, 0 or more".into())
-        }
-        ValueType::Duration if b > duration::DURATION_MAX_MS as f64 => Err(format!(
-            "Use at most {}",
-            duration::format(duration::DURATION_MAX_MS)
-        )),
-        _ => Ok(b),
-    }
-}
-
-/// The allowed values in canonical spelling, or none at all if any is wrong: checking against
-/// part of the list would blame the value for the list's mistake.
-fn allowed(ty: ValueType, values: &[String], e: &mut FieldErrors, field: &str) -> Vec<String> {
-    if values.len() > ALLOWED_MAX {
-        e.add(field, format!("Use at most {ALLOWED_MAX} allowed values"));
-        return Vec::new();
-    }
-    let mut canonical: Vec<String> = Vec::with_capacity(values.len());
-    let mut ok = true;
-    for (i, v) in values.iter().enumerate() {
-        let outcome = if v.len() > VALUE_MAX_BYTES {
-            Err(format!("Use at most {} KiB", VALUE_MAX_BYTES / 1024))
-        } else {
-            ty.canonical(v)
-        };
-        match outcome {
-            Ok(c) if canonical.contains(&c) => {
-                e.add(format!("{field}.{i}"), "This value is listed twice");
-                ok = false;
-            }
-            Ok(c) => canonical.push(c),
-            Err(message) => {
-                e.add(format!("{field}.{i}"), message);
-                ok = false;
-            }
-        }
-    }
-    if ok { canonical } else { Vec::new() }
-}
-
-fn check_value(ty: ValueType, text: &str, rules: &Rules) -> Result<(), String> {
-    if text.len() > VALUE_MAX_BYTES {
-        return Err(format!("Use at most {} KiB", VALUE_MAX_BYTES / 1024));
-    }
-    if ty == ValueType::String && has_control_chars(text) {
-        return Err("Remove control characters".into());
-    }
-    let typed = ty.typed(text)?;
-    if !rules.allowed.is_empty() && !rules.allowed.contains(&ty.render(&typed)) {
-        return Err(format!("Must be one of: {}", listing(&rules.allowed)));
-    }
-    if let Some(min) = rules.min
-        && below(&typed, min)
-    {
-        return Err(format!("Must be at least {}", ty.format_bound(min)));
-    }
-    if let Some(max) = rules.max
-        && above(&typed, max)
-    {
-        return Err(format!("Must be at most {}", ty.format_bound(max)));
-    }
-    if let Value::String(s) = &typed {
-        if let Some(max) = rules.max_length
-            && s.chars().count() > max as usize
-        {
-            return Err(format!("Use at most {max} characters"));
-        }
-        if let Some((p, re)) = &rules.pattern
-            && !re.is_match(s)
-        {
-            return Err(format!("Must match {p}"));
-        }
-    }
-    if let Some(schema) = &rules.schema {
-        let problems = schema.validate(&typed);
-        if !problems.is_empty() {
-            return Err(first(&problems));
-        }
-    }
-    Ok(())
-}
-
-/// Integers compare exactly (a double cannot hold every i64); floats and durations as doubles,
-/// which hold every duration exactly.
-fn below(v: &Value, min: f64) -> bool {
-    match v.as_i64() {
-        // At or past 2^63 every i64 is below; the cast would saturate and say otherwise.
-        Some(_) if min >= i64::MAX as f64 => true,
-        Some(n) => n < min.ceil() as i64,
-        None => v.as_f64().is_some_and(|x| x < min),
-    }
-}
-
-fn above(v: &Value, max: f64) -> bool {
-    match v.as_i64() {
-        Some(_) if max < i64::MIN as f64 => true,
-        Some(n) => n > max.floor() as i64,
-        None => v.as_f64().is_some_and(|x| x > max),
-    }
-}
-
-fn listing(values: &[String]) -> String {
-    const SHOWN: usize = 10;
-    let mut shown: Vec<&str> = values.iter().take(SHOWN).map(String::as_str).collect();
-    let more = format!("… ({} in all)", values.len());
-    if values.len() > SHOWN {
-        shown.push(&more);
-    }
-    shown.join(", ")
-}
-
-/// One field holds one message: the first problem, and how many more there are.
-fn first(problems: &[SchemaProblem]) -> String {
-    match problems {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [one, rest @ ..] => format!("{one} (and {} more)", rest.len()),
-    }
 }
 
 pub const NAMESPACE_DESCRIPTION_MAX: usize = 500;
@@ -494,7 +274,8 @@ impl Validate for FinishGray {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::config::{EntryConstraints, ValueType};
+    use serde_json::{Value, json};
 
     fn entry(t: ValueType, value: &str) -> Entry {
         Entry {

@@ -3,6 +3,7 @@
 //! and nothing panics.
 
 use super::*;
+use crate::config::{EntryConstraints, ValueType};
 use crate::test_props::{any_json, any_text, config, finite_f64};
 use proptest::prelude::*;
 

@@ -2,6 +2,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// `{prefix}.{name}`, or the bare name when `prefix` is empty: how nested inputs name fields.
+pub fn field_path(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
 /// Field name to the first problem found with it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -29,6 +38,11 @@ impl FieldErrors {
         if let Err(message) = outcome {
             self.add(field, message);
         }
+    }
+
+    /// Records the problem of a rule that also produces something, and keeps what it produced.
+    pub fn keep<T>(&mut self, field: &str, outcome: Result<T, String>) -> Option<T> {
+        outcome.map_err(|message| self.add(field, message)).ok()
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {

@@ -8,7 +8,7 @@ mod inputs;
 pub mod menus;
 pub mod rules;
 
-pub use field_errors::FieldErrors;
+pub use field_errors::{FieldErrors, field_path};
 
 /// Input that can be checked without I/O. Rules that need stored data (a unique email, an
 /// environment that exists) are checked by the server in the same transaction as the write and

@@ -227,6 +227,10 @@ fn TokenRow(token: ApiToken, on_revoked: Callback<ApiToken>) -> impl IntoView {
             <td class=format!("{TD} text-xs")>
                 {format_utc(token.created_at)}
                 <div class="text-slate-500">"by " {token.created_by.clone()}</div>
+                // Made before owners were recorded, by no user we can match: disabling a user cannot stop it.
+                {token.created_by_user_id.is_none().then(|| view! {
+                    <span class=BADGE_WARN title="Disabling a user does not stop this token; revoke it when it is no longer needed">"no owner"</span>
+                })}
             </td>
             <td class=format!("{TD} text-xs whitespace-nowrap")>
                 {match token.expires_at {
