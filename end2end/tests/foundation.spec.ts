@@ -20,6 +20,27 @@ test("an administrator signs in and lands on the flags", async ({ page }) => {
   expect(problems).toEqual([]);
 });
 
+test("what is typed before the page is interactive survives hydration", async ({ page }) => {
+  // Hold the WASM back, so the form is filled in the server's HTML before hydration (a quick
+  // user or a password manager); hydration used to blank the email and the sign-in failed.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/pkg\/[^/]+\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(ADMIN.email);
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(0);
+  release();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByLabel("Email")).toHaveValue(ADMIN.email);
+  await expect(page.getByLabel("Password")).toHaveValue(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+});
+
 test("a wrong password shows an error and does not sign in", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(ADMIN.email);

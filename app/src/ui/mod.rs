@@ -11,6 +11,8 @@ mod layout;
 pub mod nav;
 mod pages;
 pub mod style;
+#[cfg(feature = "hydrate")]
+pub mod typed_early;
 
 pub use app::{App, shell};
 
