@@ -2,10 +2,9 @@
 //! security, metrics and body-size layers.
 
 use crate::config::Http;
-use crate::{
-    config_delivery, menu_delivery, metrics, ofrep, openapi, ops, render_thread, rest, rpc_status,
-    security, static_files, streams,
-};
+use crate::delivery::{self, ofrep, streams};
+use crate::ops::{health, metrics};
+use crate::{openapi, render_thread, rest, rpc_status, security, static_files};
 use app::backend::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -52,14 +51,14 @@ pub fn router_with(state: AppState, max_body_bytes: usize, http: &Http) -> Route
             security::same_site_json,
         ));
     Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/api/openapi.json", get(openapi::serve))
         .nest(rest::BASE, rest::router())
         .merge(ofrep::router())
-        .merge(config_delivery::router())
-        .merge(menu_delivery::router())
+        .merge(delivery::config::router())
+        .merge(delivery::menus::router())
         // The site's wasm, js and css: off the render thread, precompressed, cached by hash.
         .merge(static_files::router(
             &state.leptos_options,

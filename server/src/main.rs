@@ -4,7 +4,8 @@
 use app::domain::{NewUser, Role};
 use app::validation::{FieldErrors, rules};
 use clap::{Parser, Subcommand};
-use server::{bootstrap, config, healthcheck, logging, operator, serve, site_config};
+use server::ops::{healthcheck, logging};
+use server::{bootstrap, config, operator, serve, site_config};
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;

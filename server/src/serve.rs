@@ -78,7 +78,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, backend = db.backend().name(), "Switchboard is listening on http://{addr}");
-    crate::watch_listener::serve_with(listener, router, &config.http, {
+    crate::delivery::listener::serve_with(listener, router, &config.http, {
         let delivery = delivery.clone();
         async move {
             shutdown_signal().await;

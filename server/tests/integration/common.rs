@@ -281,7 +281,7 @@ impl TestServer {
         let router = server::app::router_with(state.clone(), 64 * 1024, &http);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            server::watch_listener::serve_with(listener, router, &http, async {
+            server::delivery::listener::serve_with(listener, router, &http, async {
                 let _ = rx.await;
             })
             .await

@@ -1,4 +1,4 @@
-//! Config watch requests are answered without hyper (`server::lean_http`): the same answers as
+//! Config watch requests are answered without hyper (`server::delivery::lean_http`): the same answers as
 //! the router gives (status, JSON body, security and CORS headers), framed with `Connection:
 //! close`; heads that arrive in pieces; streams that start while the server shuts down.
 

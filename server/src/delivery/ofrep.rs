@@ -2,7 +2,7 @@
 //! in-memory snapshot of the SDK key's environment, with the protocol's error codes and statuses,
 //! and ETag / If-None-Match on bulk evaluation.
 
-use crate::sdk_auth::SdkEnvironment;
+use crate::delivery::sdk_auth::SdkEnvironment;
 use app::backend::AppState;
 use app::backend::db::now_ms;
 use app::flags::{CompiledFlag, EvalContext, Evaluation, Reason};

@@ -3,10 +3,10 @@
 //! locale, with an ETag per view; or watches it as Server-Sent Events. Everything comes from the
 //! in-memory snapshot and the shared filter; a publish or a flag change wakes every watcher.
 
-use crate::config_delivery::{Failure, etag_matches, failure, same_environment};
-use crate::sdk_auth::SdkKey;
-use crate::streams::{self, Streams};
-use crate::wakeups::{Wake, wakeups};
+use crate::delivery::config::{Failure, etag_matches, failure, same_environment};
+use crate::delivery::sdk_auth::SdkKey;
+use crate::delivery::streams::{self, Streams};
+use crate::delivery::wakeups::{Wake, wakeups};
 use app::backend::AppState;
 use app::backend::db::now_ms;
 use app::backend::delivery::Delivery;

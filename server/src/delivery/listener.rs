@@ -2,7 +2,7 @@
 //! request (config or menus): hyper keeps an 8 KiB read buffer and an 8 KiB header buffer for as
 //! long as a connection lives and chunk-encodes streamed bodies, which at 10,000 open watch streams
 //! is about 160 MB and a three-part write per event per stream. Those connections are answered by
-//! [`crate::lean_http`] instead, through the same router.
+//! [`crate::delivery::lean_http`] instead, through the same router.
 //!
 //! Both kinds are bounded the same way ([`Http`]): at most `max_connections` open at once (further
 //! ones wait in the listen backlog), a request head within `header_timeout` (hyper's timer, which
@@ -11,7 +11,7 @@
 //! rest is closed.
 
 use crate::config::Http;
-use crate::lean_http::{self, Route};
+use crate::delivery::lean_http::{self, Route};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;

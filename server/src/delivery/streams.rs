@@ -2,7 +2,7 @@
 //! keeps a socket and a little memory for as long as it lasts, so without a cap one leaked or
 //! misused key could take every connection the server has.
 
-use crate::config_delivery::failure;
+use crate::delivery::config::failure;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::{Stream, StreamExt};

@@ -3,9 +3,9 @@
 //! with `Last-Event-ID` resume. All answers come from the in-memory snapshot; a publish wakes every
 //! waiting instance of that namespace through its watch channel.
 
-use crate::sdk_auth::SdkKey;
-use crate::streams::{self, Streams};
-use crate::wakeups::{Wake, wakeups};
+use crate::delivery::sdk_auth::SdkKey;
+use crate::delivery::streams::{self, Streams};
+use crate::delivery::wakeups::{Wake, wakeups};
 use app::backend::AppState;
 use app::backend::config::instances::{Delivered, Held};
 use app::backend::config::snapshot::{NamespaceState, Rendered, Served};
