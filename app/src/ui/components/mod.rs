@@ -6,6 +6,7 @@ mod env_redirect;
 mod field_error;
 mod fields;
 mod notice;
+mod page_title;
 mod release_history;
 mod role_picker;
 
@@ -15,5 +16,6 @@ pub use env_redirect::EnvironmentRedirect;
 pub use field_error::FieldErrorText;
 pub use fields::{CheckboxField, TextField};
 pub use notice::{ErrorNotice, Notice};
+pub use page_title::title;
 pub use release_history::{ComparedReleases, HistoryData, ReleaseHistory, rollback_problem};
 pub use role_picker::RolePicker;

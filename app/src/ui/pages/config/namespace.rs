@@ -11,7 +11,7 @@ use crate::AppError;
 use crate::api::{ResetDraft, get_draft};
 use crate::config::{DiscardDraft, Draft, ReleaseDiff};
 use crate::permissions::Action;
-use crate::ui::components::{ConfirmButton, ErrorNotice, HistoryData, Notice};
+use crate::ui::components::{ConfirmButton, ErrorNotice, HistoryData, Notice, title};
 use crate::ui::style::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -44,7 +44,7 @@ pub fn NamespacePage() -> impl IntoView {
         tick.update(|n| *n += 1);
     });
     view! {
-        <Title text=move || format!("{} · Config", namespace.get()) />
+        <Title text=title(namespace, "Config") />
         <div class="space-y-6">
             <A href=move || format!("/config/{}", environment.get()) attr:class=BTN_LINK>"← Namespaces"</A>
             <Notice message=notice />

@@ -17,7 +17,7 @@ use crate::menus::{
     diff_menus, edit,
 };
 use crate::permissions::Action;
-use crate::ui::components::{ConfirmButton, ErrorNotice, HistoryData, Notice};
+use crate::ui::components::{ConfirmButton, ErrorNotice, HistoryData, Notice, title};
 use crate::ui::pages::config::release_label;
 use crate::ui::style::*;
 use crate::validation::FieldErrors;
@@ -213,7 +213,7 @@ pub fn MenuPage() -> impl IntoView {
         tick.update(|n| *n += 1);
     });
     view! {
-        <Title text=move || format!("{} · Menus", menu.get()) />
+        <Title text=title(menu, "Menus") />
         <div class="space-y-6">
             <A href=move || format!("/menus/{}", environment.get()) attr:class=BTN_LINK>"← Menus"</A>
             <Notice message=notice />
