@@ -289,8 +289,40 @@ async fn a_disabled_owner_is_checked_at_authentication(backend: Backend) {
     server.stop().await;
 }
 
+/// A token no user owns (here the system actor's; in old databases one whose creator matched no
+/// user) is not revoked when someone is disabled, so the list says so where an admin looks.
+async fn tokens_without_an_owner_are_marked_in_the_list(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = server.admin().await;
+    let (status, _) = admin
+        .rpc(
+            "api-tokens/create",
+            json!({"input": {"name": "owned-by-admin", "roles": {"staging": "viewer"}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let page = admin.page("/api-keys").await.text().await.unwrap();
+    assert!(
+        page.contains("owned-by-admin"),
+        "the list renders on the server"
+    );
+    assert!(!page.contains("no owner"), "an owned token is not marked");
+
+    server
+        .create_token("orphan-token", false, &[("staging", "viewer")])
+        .await;
+    let page = admin.page("/api-keys").await.text().await.unwrap();
+    let row = page
+        .split("<tr")
+        .find(|row| row.contains("orphan-token"))
+        .expect("the unowned token is listed");
+    assert!(row.contains("no owner"), "{row}");
+    server.stop().await;
+}
+
 on_both_backends!(
     expired_tokens_are_refused_like_unknown_ones,
     disabling_the_creator_revokes_their_tokens,
-    a_disabled_owner_is_checked_at_authentication
+    a_disabled_owner_is_checked_at_authentication,
+    tokens_without_an_owner_are_marked_in_the_list
 );
