@@ -12,8 +12,6 @@ use crate::ui::style::*;
 use crate::validation::Validate;
 use leptos::prelude::*;
 
-type Keys = Result<Vec<SdkKey>, AppError>;
-
 /// A comma-separated list as typed; empty means no limit.
 fn listed(text: &str) -> Option<Vec<String>> {
     let list: Vec<String> = text
@@ -57,7 +55,7 @@ pub fn SdkKeysSection() -> impl IntoView {
             {move || Suspend::new(async move {
                 match listing.await {
                     Ok(SdkKeyListing { environment, keys: Some(list) }) => {
-                        view! { <SdkKeys environment list=Ok(list) reload created /> }.into_any()
+                        view! { <SdkKeys environment list reload created /> }.into_any()
                     }
                     Ok(SdkKeyListing { environment, keys: None }) => view! {
                         <p class=MUTED>{format!("SDK keys of {} are managed by its admins.", environment.name)}</p>
@@ -72,7 +70,7 @@ pub fn SdkKeysSection() -> impl IntoView {
 #[component]
 fn SdkKeys(
     environment: crate::domain::Environment,
-    list: Keys,
+    list: Vec<SdkKey>,
     reload: RwSignal<u32>,
     created: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
@@ -154,17 +152,17 @@ fn SdkKeys(
                 <ErrorNotice error=error />
             </form>
             <div class=format!("{CARD} relative overflow-x-auto")>
-                {match list {
-                            Ok(list) if list.is_empty() => view! { <p class="p-4 text-sm text-slate-500">"No SDK keys yet."</p> }.into_any(),
-                            Ok(list) => view! {
-                                <table class=TABLE>
-                                    <thead><tr><th class=TH>"Name"</th><th class=TH>"Created"</th><th class=TH>"Last used"</th><th class=TH><span class="sr-only">"Actions"</span></th></tr></thead>
-                                    <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                                        {list.into_iter().map(|k| view! { <KeyRow key=k notice reload /> }).collect_view()}
-                                    </tbody>
-                                </table>
-                            }.into_any(),
-                            Err(e) => view! { <div class="p-4"><ErrorNotice error=Signal::stored(Some(e)) /></div> }.into_any(),
+                {if list.is_empty() {
+                    view! { <p class="p-4 text-sm text-slate-500">"No SDK keys yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class=TABLE>
+                            <thead><tr><th class=TH>"Name"</th><th class=TH>"Created"</th><th class=TH>"Last used"</th><th class=TH><span class="sr-only">"Actions"</span></th></tr></thead>
+                            <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
+                                {list.into_iter().map(|k| view! { <KeyRow key=k notice reload /> }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
                 }}
             </div>
         </section>
