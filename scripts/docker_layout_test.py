@@ -7,7 +7,7 @@ stands for the image's root, starts the binary there with only those variables (
 checks that it serves pages, assets and /healthz, that its HEALTHCHECK passes, that it writes only
 to the volume, and that it stops cleanly on SIGTERM.
 """
-import gzip, json, os, re, shlex, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import base64, gzip, hashlib, json, os, re, shlex, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -109,7 +109,7 @@ def main():
             rel = os.path.relpath(src, build_workdir[frm])
             local = os.path.join(ROOT, rel)
             if not os.path.exists(local):
-                fail(f"{rel} is missing: run `cargo leptos build --release --precompress` first")
+                fail(f"{rel} is missing: run `cargo leptos build --release --precompress --split` first")
             target = under(dest)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             (shutil.copytree if os.path.isdir(local) else shutil.copy2)(local, target)
@@ -155,14 +155,17 @@ def main():
             fail("/login has no nonce-based Content-Security-Policy")
         print("ok  /login renders on the server with its CSP")
 
-        # The page names the site's files by content hash; each is served (as brotli when the
-        # browser takes it) and may be cached for a year.
+        # The page names the site's files (and, with --split, the sign-in page's code chunks) by
+        # content hash; each is served as brotli when the browser takes it. A file whose name is
+        # the MD5 of its bytes may be cached for a year; one cargo-leptos rewrote after naming it
+        # must be revalidated instead (a year-long cache would keep a stale copy).
         page = body.decode()
         site_files = sorted(set(re.findall(r'/pkg/[A-Za-z0-9_.-]+\.(?:js|wasm|css)', page)))
         kinds = {p.rsplit(".", 1)[1] for p in site_files}
         if kinds != {"js", "wasm", "css"}:
             fail(f"/login does not name the site's js, wasm and css: {site_files}")
         ctypes = {"wasm": "application/wasm", "js": "javascript", "css": "text/css"}
+        forever = 0
         for path in site_files:
             if not re.search(r"\.[A-Za-z0-9_-]{8,}\.(js|wasm|css)$", path):
                 fail(f"{path} carries no content hash in its name")
@@ -170,14 +173,21 @@ def main():
             ctype = ctypes[path.rsplit(".", 1)[1]]
             if status != 200 or ctype not in headers.get("content-type", ""):
                 fail(f"{path}: {status} {headers.get('content-type')}")
-            if "immutable" not in headers.get("cache-control", ""):
-                fail(f"{path}: Cache-Control {headers.get('cache-control')!r}, not immutable")
+            digest = base64.urlsafe_b64encode(hashlib.md5(raw).digest()).rstrip(b"=").decode()
+            named_by_content = digest in path.rsplit("/", 1)[1].split(".")
+            cache = headers.get("cache-control", "")
+            if named_by_content != ("immutable" in cache) or (not named_by_content and cache != "no-cache"):
+                fail(f"{path}: named by its content: {named_by_content}, but Cache-Control {cache!r}")
+            forever += named_by_content
             req = urllib.request.Request(base + path, headers={"Accept-Encoding": "br"})
             with urllib.request.urlopen(req, timeout=5) as r:
                 packed, encoding = r.read(), r.headers.get("Content-Encoding")
             if encoding != "br" or len(packed) >= len(raw):
                 fail(f"{path}: Accept-Encoding br got {encoding!r}, {len(packed)} of {len(raw)} bytes")
-            print(f"ok  {path}: {len(raw)} bytes, {len(packed)} as brotli, cached for a year")
+            how = "cached for a year" if named_by_content else "revalidated"
+            print(f"ok  {path}: {len(raw)} bytes, {len(packed)} as brotli, {how}")
+        if not forever:
+            fail("no site file named by its content is cached for good")
         status, headers, _ = get(base + "/favicon.ico")
         if status != 200:
             fail(f"/favicon.ico: {status}")

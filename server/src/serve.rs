@@ -1,9 +1,10 @@
 //! Starting and stopping the server.
 
 use crate::bootstrap;
-use crate::config::Config;
+use crate::config::{BootstrapAdmin, Config};
 use app::backend::passwords::PasswordGate;
-use app::backend::{AppState, Db};
+use app::backend::{AppState, Db, Settings};
+use leptos::config::LeptosOptions;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -25,12 +26,38 @@ pub async fn open_database(config: &Config) -> Result<Db, String> {
     Ok(db)
 }
 
-/// Serves until SIGINT or SIGTERM, letting in-flight requests finish within the grace period.
-pub async fn serve(config: Config) -> Result<(), String> {
-    let leptos_options = crate::site_config::load()?;
-    let addr = leptos_options.site_addr;
-    let db = open_database(&config).await?;
-    match bootstrap::ensure_first_admin(&db, config.bootstrap_admin.as_ref()).await {
+/// A server's state with the background work that keeps it current: the follower that applies
+/// other replicas' changes to the delivery snapshots, the SDK-key use flusher and housekeeping.
+/// Built by [`start`] for `switchboard serve` and for the integration tests alike.
+pub struct Running {
+    pub state: AppState,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops the background work (in-flight requests are the listener's business).
+    pub fn stop_background(&mut self) {
+        for task in self.tasks.drain(..) {
+            task.abort();
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop_background();
+    }
+}
+
+/// Makes sure there is an administrator (or says how to create one), loads what apps are served
+/// and starts the background work, on a migrated database.
+pub async fn start(
+    db: Db,
+    settings: Settings,
+    leptos_options: LeptosOptions,
+    bootstrap_admin: Option<&BootstrapAdmin>,
+) -> Result<Running, String> {
+    match bootstrap::ensure_first_admin(&db, bootstrap_admin).await {
         Ok(true) => {}
         Ok(false) => {
             tracing::warn!("{}", bootstrap::NO_USERS_HINT);
@@ -45,10 +72,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
     );
     let state = AppState {
         db: db.clone(),
-        settings: Arc::new(config.settings.clone()),
+        passwords: Arc::new(PasswordGate::from(&settings)),
+        settings: Arc::new(settings),
         leptos_options,
         delivery: delivery.clone(),
-        passwords: Arc::new(PasswordGate::from(&config.settings)),
     };
     // Changes by other server processes (and the command line) reach this one's snapshots.
     let follower = {
@@ -73,7 +100,27 @@ pub async fn serve(config: Config) -> Result<(), String> {
         db.clone(),
         state.settings.clone(),
     ));
-    let router = crate::app::router_with(state, config.max_body_bytes, &config.http);
+    Ok(Running {
+        state,
+        tasks: vec![follower, flusher, purger],
+    })
+}
+
+/// Serves until SIGINT or SIGTERM, letting in-flight requests finish within the grace period.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let leptos_options = crate::site_config::load()?;
+    let addr = leptos_options.site_addr;
+    let db = open_database(&config).await?;
+    let mut running = start(
+        db.clone(),
+        config.settings.clone(),
+        leptos_options,
+        config.bootstrap_admin.as_ref(),
+    )
+    .await?;
+    let delivery = running.state.delivery.clone();
+    let router =
+        crate::app::router_with(running.state.clone(), config.max_body_bytes, &config.http);
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -87,9 +134,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     })
     .await
     .map_err(|e| format!("server error: {e}"))?;
-    follower.abort();
-    flusher.abort();
-    purger.abort();
+    running.stop_background();
     if let Err(e) = delivery.keys.flush_usage(&db).await {
         tracing::warn!(error = %e, "recording SDK key use failed");
     }

@@ -2,9 +2,12 @@
 //! worker threads, never on the dashboard's single render thread, as the brotli or gzip copy
 //! `cargo leptos build --precompress` wrote beside each file when the browser accepts one.
 //!
-//! Files whose name carries their content hash (cargo-leptos's `hash-files`, listed in the hash
-//! file next to the binary) never change under that name, so browsers may keep them for a year
-//! without asking again; anything else is revalidated on every use.
+//! A file whose name carries the digest of its own bytes (cargo-leptos's `hash-files`:
+//! `name.{md5, unpadded base64url}.ext`) never changes under that name, so browsers may keep it
+//! for a year without asking again. The digest is checked against the bytes when the server
+//! starts, because cargo-leptos rewrites some files after naming them (the main module and, with
+//! `--split`, the chunks' references to the loader): such a file, and anything unhashed, is
+//! revalidated on every use instead of being cached stale.
 
 use axum::Router;
 use axum::extract::Request;
@@ -12,7 +15,10 @@ use axum::http::HeaderValue;
 use axum::http::header::CACHE_CONTROL;
 use axum::middleware::Next;
 use axum::response::Response;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use leptos::config::LeptosOptions;
+use md5::{Digest, Md5};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,45 +27,48 @@ use tower_http::services::ServeDir;
 pub const FOREVER: &str = "public, max-age=31536000, immutable";
 pub const REVALIDATE: &str = "no-cache";
 
-/// The hashed file names a cargo-leptos hash file (`js: HASH`, `wasm: HASH`, `css: HASH` lines)
-/// describes for the site's output name; malformed lines name nothing.
-pub fn hashed_names(output_name: &str, hash_file: &str) -> HashSet<String> {
-    hash_file
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .filter_map(|(kind, hash)| {
-            let (kind, hash) = (kind.trim(), hash.trim());
-            let ext = match kind {
-                "js" | "wasm" | "css" => kind,
-                _ => return None,
-            };
-            // cargo-leptos writes unpadded base64url digests.
-            let digest = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-            (!hash.is_empty() && hash.chars().all(digest))
-                .then(|| format!("{output_name}.{hash}.{ext}"))
-        })
-        .collect()
+/// Whether `name`'s dotted parts include the digest of `bytes`, as cargo-leptos spells it.
+pub fn named_by_content(name: &str, bytes: &[u8]) -> bool {
+    let digest = URL_SAFE_NO_PAD.encode(Md5::digest(bytes));
+    name.split('.').any(|part| part == digest)
 }
 
-/// Where Leptos looks for the hash file: beside the running binary.
-pub fn hash_file_path(options: &LeptosOptions) -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    Some(exe.parent()?.join(options.hash_file.as_ref()))
+/// The paths (relative to `dir`, with `/`) of the files under `dir` named by their content;
+/// the precompressed copies are served for the same request path, so they are not listed.
+pub fn content_addressed(dir: &Path) -> HashSet<String> {
+    fn walk(dir: &Path, prefix: &str, found: &mut HashSet<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let relative = format!("{prefix}{name}");
+            if path.is_dir() {
+                walk(&path, &format!("{relative}/"), found);
+            } else if !(name.ends_with(".br") || name.ends_with(".gz"))
+                && std::fs::read(&path).is_ok_and(|bytes| named_by_content(&name, &bytes))
+            {
+                found.insert(relative);
+            }
+        }
+    }
+    let mut found = HashSet::new();
+    walk(dir, "", &mut found);
+    found
 }
 
-/// The hashed names of the running site, or none when hashing is off or the file is missing.
+/// The site's package folder, `{site_root}/{site_pkg_dir}`.
+pub fn pkg_dir(options: &LeptosOptions) -> PathBuf {
+    Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref())
+}
+
+/// The files of the running site that may be cached for good (none when hashing is off).
 pub fn site_hashed_names(options: &LeptosOptions) -> HashSet<String> {
     if !options.hash_files {
         return HashSet::new();
     }
-    match hash_file_path(options).map(|p| std::fs::read_to_string(&p).map(|t| (p, t))) {
-        Some(Ok((_, text))) => hashed_names(&options.output_name, &text),
-        Some(Err(e)) => {
-            tracing::warn!(error = %e, "hash-files is on but the hash file cannot be read; site files will be revalidated on every use");
-            HashSet::new()
-        }
-        None => HashSet::new(),
-    }
+    content_addressed(&pkg_dir(options))
 }
 
 /// `/{site_pkg_dir}/...` from `{site_root}/{site_pkg_dir}`.
@@ -67,8 +76,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(
     options: &LeptosOptions,
     hashed: HashSet<String>,
 ) -> Router<S> {
-    let dir = Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    let files = ServeDir::new(dir)
+    let files = ServeDir::new(pkg_dir(options))
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(false);
@@ -87,12 +95,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(
 }
 
 async fn cache_for(hashed: &HashSet<String>, req: Request, next: Next) -> Response {
-    let forever = req
-        .uri()
-        .path()
-        .rsplit('/')
-        .next()
-        .is_some_and(|name| hashed.contains(name));
+    // Nested under the package prefix: the path here is relative to the package folder.
+    let forever = hashed.contains(req.uri().path().trim_start_matches('/'));
     let mut response = next.run(req).await;
     if response.status().is_success() || response.status().as_u16() == 304 {
         response.headers_mut().insert(
@@ -105,22 +109,46 @@ async fn cache_for(hashed: &HashSet<String>, req: Request, next: Next) -> Respon
 
 #[cfg(test)]
 mod tests {
-    use super::{FOREVER, REVALIDATE, hashed_names, router};
+    use super::{FOREVER, REVALIDATE, content_addressed, named_by_content, router};
     use axum::body::{Body, to_bytes};
     use axum::http::{Request, StatusCode};
     use leptos::config::LeptosOptions;
     use tower::ServiceExt;
 
-    /// A site as `cargo leptos build --release --precompress` leaves it: each file with its
-    /// brotli and gzip copies beside it (here marked by their content, not really compressed).
+    // MD5 digests in unpadded base64url, worked out with Python's hashlib for these contents.
+    const MODULE: (&str, &str) = ("the module", "LIO32y2aEbvq57n71n3nuw");
+    const REWRITTEN_NAME_DIGEST: &str = "-MV-YaoFya7T3_auDCXFcw"; // of "rewritten after naming"
+
+    /// A site as `cargo leptos build --release --precompress --split` leaves it: each file with
+    /// its brotli and gzip copies beside it (marked by their content here, not compressed).
     fn site() -> (tempfile::TempDir, LeptosOptions) {
         let root = tempfile::tempdir().unwrap();
         let pkg = root.path().join("pkg");
-        std::fs::create_dir(&pkg).unwrap();
-        for name in ["switchboard.Ab-c_12.wasm", "snippet.js"] {
-            std::fs::write(pkg.join(name), format!("plain {name}")).unwrap();
-            std::fs::write(pkg.join(format!("{name}.br")), format!("br {name}")).unwrap();
-            std::fs::write(pkg.join(format!("{name}.gz")), format!("gz {name}")).unwrap();
+        std::fs::create_dir_all(pkg.join("snippets")).unwrap();
+        let files = [
+            (
+                format!("switchboard.{}.wasm", MODULE.1),
+                MODULE.0.to_string(),
+            ),
+            (
+                format!("split_chunk.{}.wasm", MODULE.1),
+                MODULE.0.to_string(),
+            ),
+            (
+                format!("snippets/lib.{}.js", MODULE.1),
+                MODULE.0.to_string(),
+            ),
+            // Named before cargo-leptos rewrote it: the name no longer tells its content.
+            (
+                format!("switchboard.{REWRITTEN_NAME_DIGEST}.js"),
+                "the main module, rewritten".to_string(),
+            ),
+            ("snippet.js".to_string(), "plain".to_string()),
+        ];
+        for (name, content) in files {
+            std::fs::write(pkg.join(&name), &content).unwrap();
+            std::fs::write(pkg.join(format!("{name}.br")), format!("br {content}")).unwrap();
+            std::fs::write(pkg.join(format!("{name}.gz")), format!("gz {content}")).unwrap();
         }
         let options = LeptosOptions::builder()
             .output_name("switchboard")
@@ -135,7 +163,8 @@ mod tests {
         path: &str,
         accept: Option<&str>,
     ) -> (StatusCode, Option<String>, Option<String>, String) {
-        let app = router::<()>(options, hashed_names("switchboard", "wasm: Ab-c_12\n"));
+        let pkg = std::path::Path::new(options.site_root.as_ref()).join("pkg");
+        let app = router::<()>(options, content_addressed(&pkg));
         let mut req = Request::get(path);
         if let Some(accept) = accept {
             req = req.header("accept-encoding", accept);
@@ -160,35 +189,46 @@ mod tests {
     #[tokio::test]
     async fn site_files_go_out_precompressed_when_the_browser_accepts_it() {
         let (_root, options) = site();
-        let wasm = "/pkg/switchboard.Ab-c_12.wasm";
-        let got = get(&options, wasm, Some("gzip, deflate, br")).await;
+        let wasm = format!("/pkg/switchboard.{}.wasm", MODULE.1);
+        let got = get(&options, &wasm, Some("gzip, deflate, br")).await;
         assert_eq!(got.0, StatusCode::OK);
         assert_eq!(
             (got.1.as_deref(), got.3.as_str()),
-            (Some("br"), "br switchboard.Ab-c_12.wasm")
+            (Some("br"), "br the module")
         );
-        let got = get(&options, wasm, Some("gzip")).await;
+        let got = get(&options, &wasm, Some("gzip")).await;
         assert_eq!(
             (got.1.as_deref(), got.3.as_str()),
-            (Some("gzip"), "gz switchboard.Ab-c_12.wasm")
+            (Some("gzip"), "gz the module")
         );
-        let got = get(&options, wasm, None).await;
-        assert_eq!(
-            (got.1.as_deref(), got.3.as_str()),
-            (None, "plain switchboard.Ab-c_12.wasm")
-        );
+        let got = get(&options, &wasm, None).await;
+        assert_eq!((got.1.as_deref(), got.3.as_str()), (None, "the module"));
     }
 
     #[tokio::test]
-    async fn only_files_named_by_their_hash_are_cached_for_good() {
+    async fn only_files_named_by_their_own_bytes_are_cached_for_good() {
         let (_root, options) = site();
-        let hashed = get(&options, "/pkg/switchboard.Ab-c_12.wasm", None).await;
-        assert_eq!(hashed.2.as_deref(), Some(FOREVER));
-        let plain = get(&options, "/pkg/snippet.js", Some("br")).await;
-        assert_eq!(
-            (plain.0, plain.2.as_deref()),
-            (StatusCode::OK, Some(REVALIDATE))
-        );
+        for path in [
+            format!("/pkg/switchboard.{}.wasm", MODULE.1),
+            format!("/pkg/split_chunk.{}.wasm", MODULE.1),
+            format!("/pkg/snippets/lib.{}.js", MODULE.1),
+        ] {
+            let got = get(&options, &path, Some("br")).await;
+            assert_eq!(
+                (got.0, got.2.as_deref()),
+                (StatusCode::OK, Some(FOREVER)),
+                "{path}"
+            );
+        }
+        let rewritten = format!("/pkg/switchboard.{REWRITTEN_NAME_DIGEST}.js");
+        for path in [rewritten.as_str(), "/pkg/snippet.js"] {
+            let got = get(&options, path, Some("br")).await;
+            assert_eq!(
+                (got.0, got.2.as_deref()),
+                (StatusCode::OK, Some(REVALIDATE)),
+                "{path}"
+            );
+        }
         let missing = get(&options, "/pkg/switchboard.other.wasm", None).await;
         assert_eq!((missing.0, missing.2), (StatusCode::NOT_FOUND, None));
         let escape = get(&options, "/pkg/../secret", None).await;
@@ -196,32 +236,30 @@ mod tests {
     }
 
     #[test]
-    fn a_hash_file_names_the_hashed_js_wasm_and_css() {
-        let names = hashed_names("switchboard", "js: 3f9a1c\nwasm: b0-7e_22\ncss: 41aa0d\n\n");
-        let mut names: Vec<_> = names.into_iter().collect();
-        names.sort();
-        assert_eq!(
-            names,
-            [
-                "switchboard.3f9a1c.js",
-                "switchboard.41aa0d.css",
-                "switchboard.b0-7e_22.wasm"
-            ]
-        );
-    }
-
-    #[test]
-    fn malformed_or_foreign_lines_name_nothing() {
-        for text in [
-            "",
-            "js",
-            "js:",
-            "js: ../../etc",
-            "html: abc",
-            "wasm: a b",
-            "css:\u{e9}",
-        ] {
-            assert!(hashed_names("switchboard", text).is_empty(), "{text:?}");
+    fn a_name_is_a_content_name_only_with_the_whole_digest_as_one_part() {
+        let (content, digest) = MODULE;
+        let yes = [
+            format!("a.{digest}.wasm"),
+            format!("{digest}.wasm"),
+            format!("x.y.{digest}.js"),
+        ];
+        for name in yes {
+            assert!(named_by_content(&name, content.as_bytes()), "{name}");
+        }
+        let no = [
+            format!("a.{}.wasm", &digest[1..]),
+            format!("a.{digest}x.wasm"),
+            "a.wasm".to_string(),
+            format!("a.{digest}.wasm"),
+        ];
+        for (i, name) in no.iter().enumerate() {
+            // The last name is right for MODULE's bytes, not for these.
+            let bytes: &[u8] = if i == 3 {
+                b"other bytes"
+            } else {
+                content.as_bytes()
+            };
+            assert!(!named_by_content(name, bytes), "{name}");
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Test harness: the real server on an ephemeral port, against a fresh SQLite file or a fresh
-//! PostgreSQL database (created here, dropped when the server is dropped).
+//! PostgreSQL database (copied from a migrated template, dropped when the server is dropped).
 
 #![allow(dead_code)]
 
@@ -9,7 +9,6 @@ use leptos::config::LeptosOptions;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::config::{BootstrapAdmin, Http};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -93,44 +92,128 @@ pub struct TestDb {
     pg_name: Option<String>,
 }
 
+/// A unique database or file name for this process.
+fn unique_name(prefix: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    )
+}
+
+/// The URL of database `name` on the test cluster.
+fn postgres_url(name: &str) -> String {
+    let base = postgres_admin_url();
+    format!("{}/{name}", &base[..base.rfind('/').unwrap()])
+}
+
+async fn postgres_admin() -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(&postgres_admin_url())
+        .await
+        .expect("PostgreSQL must run at 127.0.0.1:5432 for the PostgreSQL tests (scripts/ensure-postgres.sh)")
+}
+
+/// Applies every migration to the database at `url` and closes it, leaving a template.
+async fn migrate_template(url: &str) {
+    let db = Db::connect(url, 1).await.expect("connect to the template");
+    db.migrate().await.expect("migrate the template");
+    db.close().await;
+}
+
+/// A PostgreSQL database with every migration applied, made once per test process; each test's
+/// database is a copy (`CREATE DATABASE … TEMPLATE`), which is much quicker than migrating.
+/// Dropped when the process exits.
+static POSTGRES_TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+async fn postgres_template() -> &'static str {
+    POSTGRES_TEMPLATE
+        .get_or_init(|| async {
+            let name = unique_name("sb_template");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut postgres_admin().await)
+                .await
+                .expect("create the template database");
+            extern "C" fn drop_template() {
+                if let Some(name) = POSTGRES_TEMPLATE.get() {
+                    drop_postgres_database(name.clone());
+                }
+            }
+            // SAFETY: registers a plain function to run at exit; it touches only a static.
+            unsafe { libc::atexit(drop_template) };
+            migrate_template(&postgres_url(&name)).await;
+            name
+        })
+        .await
+}
+
+/// The SQLite counterpart: a migrated file, copied for each test. It lives in Cargo's scratch
+/// folder for integration tests, one per process.
+static SQLITE_TEMPLATE: tokio::sync::OnceCell<std::path::PathBuf> =
+    tokio::sync::OnceCell::const_new();
+
+async fn sqlite_template() -> &'static std::path::Path {
+    SQLITE_TEMPLATE
+        .get_or_init(|| async {
+            let dir =
+                std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(unique_name("sb_template"));
+            std::fs::create_dir_all(&dir).expect("template folder");
+            let file = dir.join("switchboard.db");
+            migrate_template(&format!("sqlite://{}?mode=rwc", file.display())).await;
+            file
+        })
+        .await
+}
+
+/// Drops a PostgreSQL database, from any context (a private runtime on its own thread, since
+/// this runs in `Drop` and at process exit).
+fn drop_postgres_database(name: String) {
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            use sqlx::Connection;
+            if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await;
+            }
+        });
+    })
+    .join();
+}
+
 impl TestDb {
+    /// A fresh database of its own with every migration applied.
     pub async fn create(backend: Backend) -> TestDb {
         match backend {
             Backend::Sqlite => {
+                let template = sqlite_template().await;
                 let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!(
-                    "sqlite://{}?mode=rwc",
-                    dir.path().join("switchboard.db").display()
-                );
+                let file = dir.path().join("switchboard.db");
+                std::fs::copy(template, &file).expect("copy the template database");
                 TestDb {
-                    url,
+                    url: format!("sqlite://{}?mode=rwc", file.display()),
                     _dir: Some(dir),
                     pg_name: None,
                 }
             }
             Backend::Postgres => {
-                static N: AtomicUsize = AtomicUsize::new(0);
-                let name = format!(
-                    "sb_test_{}_{}_{}",
-                    std::process::id(),
-                    N.fetch_add(1, Ordering::Relaxed),
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .unwrap()
-                        .subsec_nanos()
-                );
-                use sqlx::Connection;
-                let mut admin = sqlx::PgConnection::connect(&postgres_admin_url())
-                    .await
-                    .expect("PostgreSQL must run at 127.0.0.1:5432 for the PostgreSQL tests (scripts/ensure-postgres.sh)");
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut admin)
+                let template = postgres_template().await;
+                let name = unique_name("sb_test");
+                sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+                    .execute(&mut postgres_admin().await)
                     .await
                     .expect("create database");
-                let base = postgres_admin_url();
-                let url = format!("{}/{name}", &base[..base.rfind('/').unwrap()]);
                 TestDb {
-                    url,
+                    url: postgres_url(&name),
                     _dir: None,
                     pg_name: Some(name),
                 }
@@ -142,24 +225,7 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(name) = self.pg_name.take() {
-            // Drop runs outside any runtime guarantee, so use a private one on its own thread.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
-                rt.block_on(async {
-                    use sqlx::Connection;
-                    if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await
-                    {
-                        let _ =
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(&mut admin)
-                                .await;
-                    }
-                });
-            })
-            .join();
+            drop_postgres_database(name);
         }
     }
 }
@@ -170,7 +236,7 @@ pub struct TestServer {
     pub backend: Backend,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
-    follower: tokio::task::JoinHandle<()>,
+    running: server::serve::Running,
     // Dropped last: the database outlives the server using it (absent when shared).
     _db: Option<TestDb>,
     url: String,
@@ -251,33 +317,17 @@ impl TestServer {
             name: "Test Admin".into(),
             password: ADMIN_PASSWORD.into(),
         };
-        assert!(
-            server::bootstrap::ensure_first_admin(&db, Some(&admin))
-                .await
-                .expect("bootstrap")
-        );
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
         let leptos_options = LeptosOptions::builder()
             .output_name("switchboard")
             .site_addr(addr)
             .build();
-        let delivery = Arc::new(
-            app::backend::delivery::Delivery::load(&db)
-                .await
-                .expect("load delivery snapshots"),
-        );
-        let follower = {
-            let (delivery, db) = (delivery.clone(), db.clone());
-            tokio::spawn(async move { delivery.follow(&db).await })
-        };
-        let state = AppState {
-            db,
-            passwords: Arc::new(app::backend::passwords::PasswordGate::from(&settings)),
-            settings: Arc::new(settings),
-            leptos_options,
-            delivery,
-        };
+        // Built as `switchboard serve` builds it, background work included.
+        let running = server::serve::start(db, settings, leptos_options, Some(&admin))
+            .await
+            .expect("start");
+        let state = running.state.clone();
         let router = server::app::router_with(state.clone(), 64 * 1024, &http);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -293,7 +343,7 @@ impl TestServer {
             backend,
             shutdown: Some(tx),
             task: Some(task),
-            follower,
+            running,
             _db: test_db,
             url,
         }
@@ -409,7 +459,7 @@ impl TestServer {
         if let Some(task) = self.task.take() {
             let _ = task.await;
         }
-        self.follower.abort();
+        self.running.stop_background();
         self.state.db.close().await;
     }
 }
