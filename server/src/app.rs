@@ -55,7 +55,8 @@ pub fn router_with(state: AppState, max_body_bytes: usize, http: &Http) -> Route
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/api/openapi.json", get(openapi::serve))
-        .nest(rest::BASE, rest::router())
+        // The handlers' attributes carry the full paths, under rest::BASE.
+        .merge(rest::router())
         .merge(ofrep::router())
         .merge(delivery::config::router())
         .merge(delivery::menus::router())

@@ -102,66 +102,9 @@ fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
         title = "Switchboard admin API",
         description = "Everything the dashboard does, for automation. Authenticate with an admin API token.",
     ),
+    // The delivery APIs. The admin API's paths come from its router (`rest::api`), which routes
+    // and documents each handler from its attribute; `document` adds them.
     paths(
-        rest::me::show,
-        rest::users::list,
-        rest::users::create,
-        rest::users::update,
-        rest::users::disable,
-        rest::users::enable,
-        rest::users::reset_password,
-        rest::environments::list,
-        rest::environments::create,
-        rest::environments::update,
-        rest::environments::delete,
-        rest::tokens::list,
-        rest::tokens::create,
-        rest::tokens::revoke,
-        rest::audit::list,
-        rest::flags::list,
-        rest::flags::create,
-        rest::flags::show,
-        rest::flags::update,
-        rest::flags::archive,
-        rest::flags::restore,
-        rest::flags::save_settings,
-        rest::flags::switch,
-        rest::flags::copy_from,
-        rest::flags::import_unleash,
-        rest::segments::list,
-        rest::segments::create,
-        rest::segments::update,
-        rest::segments::delete,
-        rest::sdk_keys::list,
-        rest::sdk_keys::create,
-        rest::sdk_keys::revoke,
-        rest::config::list,
-        rest::config::create,
-        rest::config::draft,
-        rest::config::set_entry,
-        rest::config::remove_entry,
-        rest::config::discard,
-        rest::config::copy_from,
-        rest::config::publish,
-        rest::config::releases,
-        rest::config::release,
-        rest::config::diff,
-        rest::config::rollback,
-        rest::config::promote,
-        rest::config::abandon,
-        rest::config::compare,
-        rest::config::instances,
-        rest::menus::list,
-        rest::menus::create,
-        rest::menus::draft,
-        rest::menus::save_draft,
-        rest::menus::import,
-        rest::menus::discard,
-        rest::menus::publish,
-        rest::menus::releases,
-        rest::menus::release,
-        rest::menus::diff,
-        rest::menus::rollback,
         crate::delivery::ofrep::evaluate_flag,
         crate::delivery::ofrep::evaluate_flags,
         crate::delivery::config::fetch,
@@ -170,7 +113,7 @@ fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
         crate::delivery::menus::fetch_with_body,
         crate::delivery::menus::watch,
     ),
-    modifiers(&BearerAuth, &SharedRefusals),
+    modifiers(&BearerAuth),
     tags(
         (name = "users", description = "People who sign in to the dashboard"),
         (name = "environments", description = "Development, staging, production and others"),
@@ -184,8 +127,14 @@ fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
 )]
 pub struct ApiDoc;
 
+/// [`ApiDoc`] (info, tags, security schemes, the delivery APIs) with the admin API's paths and
+/// schemas from its router, listed first.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
+    let delivery = std::mem::take(&mut doc.paths);
+    doc.merge(rest::api().into_openapi());
+    doc.paths.merge(delivery);
+    SharedRefusals.modify(&mut doc);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     doc
 }

@@ -23,7 +23,8 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub const BASE: &str = "/api/admin/v1";
 
@@ -42,133 +43,65 @@ pub async fn json_body_limit(request: Request, next: Next) -> Response {
     response
 }
 
+/// The admin API. Each route is declared once, by its handler's `#[utoipa::path]` attribute (with
+/// the full path, under [`BASE`]): `routes!` routes the handler at that path and method and
+/// documents it, so the router and the OpenAPI document cannot disagree. One `routes!` per path,
+/// with every handler of that path: a `routes!` routes each of its handlers at every path any of
+/// them names, so handlers of two paths in one would serve undocumented methods (the integration
+/// test `the_router_serves_exactly_the_documented_admin_operations` catches that). In the
+/// document's order.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(me::show))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::update))
+        .routes(routes!(users::disable))
+        .routes(routes!(users::enable))
+        .routes(routes!(users::reset_password))
+        .routes(routes!(environments::list, environments::create))
+        .routes(routes!(environments::update, environments::delete))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .routes(routes!(audit::list))
+        .routes(routes!(flags::list, flags::create))
+        .routes(routes!(flags::show, flags::update))
+        .routes(routes!(flags::archive))
+        .routes(routes!(flags::restore))
+        .routes(routes!(flags::save_settings))
+        .routes(routes!(flags::switch))
+        .routes(routes!(flags::copy_from))
+        .routes(routes!(flags::import_unleash))
+        .routes(routes!(segments::list, segments::create))
+        .routes(routes!(segments::update, segments::delete))
+        .routes(routes!(sdk_keys::list, sdk_keys::create))
+        .routes(routes!(sdk_keys::revoke))
+        .routes(routes!(config::list, config::create))
+        .routes(routes!(config::draft))
+        .routes(routes!(config::set_entry, config::remove_entry))
+        .routes(routes!(config::discard))
+        .routes(routes!(config::copy_from))
+        .routes(routes!(config::publish, config::releases))
+        .routes(routes!(config::release))
+        .routes(routes!(config::diff))
+        .routes(routes!(config::rollback))
+        .routes(routes!(config::promote))
+        .routes(routes!(config::abandon))
+        .routes(routes!(config::compare))
+        .routes(routes!(config::instances))
+        .routes(routes!(menus::list, menus::create))
+        .routes(routes!(menus::draft, menus::save_draft))
+        .routes(routes!(menus::import))
+        .routes(routes!(menus::discard))
+        .routes(routes!(menus::publish, menus::releases))
+        .routes(routes!(menus::release))
+        .routes(routes!(menus::diff))
+        .routes(routes!(menus::rollback))
+}
+
+/// The admin API's routes (full paths: merged at the root, not nested under [`BASE`]).
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/me", get(me::show))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/{id}", put(users::update))
-        .route("/users/{id}/disable", post(users::disable))
-        .route("/users/{id}/enable", post(users::enable))
-        .route("/users/{id}/password", post(users::reset_password))
-        .route(
-            "/environments",
-            get(environments::list).post(environments::create),
-        )
-        .route(
-            "/environments/{key}",
-            put(environments::update).delete(environments::delete),
-        )
-        .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{id}/revoke", post(tokens::revoke))
-        .route("/audit", get(audit::list))
-        .route("/flags", get(flags::list).post(flags::create))
-        .route("/flags/{key}", get(flags::show).put(flags::update))
-        .route("/flags/{key}/archive", post(flags::archive))
-        .route("/flags/{key}/restore", post(flags::restore))
-        .route(
-            "/flags/{key}/environments/{environment}",
-            put(flags::save_settings),
-        )
-        .route(
-            "/flags/{key}/environments/{environment}/switch",
-            post(flags::switch),
-        )
-        .route(
-            "/flags/{key}/environments/{environment}/copy-from/{from}",
-            post(flags::copy_from),
-        )
-        .route("/segments", get(segments::list).post(segments::create))
-        .route(
-            "/segments/{key}",
-            put(segments::update).delete(segments::delete),
-        )
-        .route(
-            "/environments/{environment}/sdk-keys",
-            get(sdk_keys::list).post(sdk_keys::create),
-        )
-        .route(
-            "/environments/{environment}/sdk-keys/{id}/revoke",
-            post(sdk_keys::revoke),
-        )
-        .route(
-            "/environments/{environment}/import/unleash",
-            post(flags::import_unleash),
-        )
-        .route(
-            "/config/{environment}",
-            get(config::list).post(config::create),
-        )
-        .route(
-            "/config/{environment}/{namespace}/draft",
-            get(config::draft),
-        )
-        .route(
-            "/config/{environment}/{namespace}/draft/entries/{key}",
-            put(config::set_entry).delete(config::remove_entry),
-        )
-        .route(
-            "/config/{environment}/{namespace}/draft/discard",
-            post(config::discard),
-        )
-        .route(
-            "/config/{environment}/{namespace}/draft/copy-from/{from}",
-            post(config::copy_from),
-        )
-        .route(
-            "/config/{environment}/{namespace}/releases",
-            get(config::releases).post(config::publish),
-        )
-        .route(
-            "/config/{environment}/{namespace}/releases/{version}",
-            get(config::release),
-        )
-        .route("/config/{environment}/{namespace}/diff", get(config::diff))
-        .route(
-            "/config/{environment}/{namespace}/rollback",
-            post(config::rollback),
-        )
-        .route(
-            "/config/{environment}/{namespace}/gray/promote",
-            post(config::promote),
-        )
-        .route(
-            "/config/{environment}/{namespace}/gray/abandon",
-            post(config::abandon),
-        )
-        .route(
-            "/config/{environment}/{namespace}/compare/{other}",
-            get(config::compare),
-        )
-        .route(
-            "/config/{environment}/{namespace}/instances",
-            get(config::instances),
-        )
-        .route("/menus/{environment}", get(menus::list).post(menus::create))
-        .route(
-            "/menus/{environment}/{menu}/draft",
-            get(menus::draft).put(menus::save_draft),
-        )
-        .route(
-            "/menus/{environment}/{menu}/draft/import",
-            post(menus::import),
-        )
-        .route(
-            "/menus/{environment}/{menu}/draft/discard",
-            post(menus::discard),
-        )
-        .route(
-            "/menus/{environment}/{menu}/releases",
-            get(menus::releases).post(menus::publish),
-        )
-        .route(
-            "/menus/{environment}/{menu}/releases/{version}",
-            get(menus::release),
-        )
-        .route("/menus/{environment}/{menu}/diff", get(menus::diff))
-        .route(
-            "/menus/{environment}/{menu}/rollback",
-            post(menus::rollback),
-        )
+    let (router, _documented) = api().split_for_parts();
+    router
 }
 
 /// Documentation-only shapes shared by the handlers' OpenAPI annotations.
@@ -193,5 +126,18 @@ pub mod schema {
     #[into_params(parameter_in = Query)]
     pub struct Version {
         pub version: i64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `json_body_limit` and the document's shared refusals find the admin API by its prefix.
+    #[test]
+    fn every_admin_route_is_under_base() {
+        let (_, doc) = super::api().split_for_parts();
+        assert!(!doc.paths.paths.is_empty());
+        for path in doc.paths.paths.keys() {
+            assert!(path.starts_with(&format!("{}/", super::BASE)), "{path}");
+        }
     }
 }
