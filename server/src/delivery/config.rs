@@ -3,6 +3,7 @@
 //! with `Last-Event-ID` resume. All answers come from the in-memory snapshot; a publish wakes every
 //! waiting instance of that namespace through its watch channel.
 
+use crate::delivery::error::DeliveryError;
 use crate::delivery::sdk_auth::SdkKey;
 use crate::delivery::streams::{self, Streams};
 use crate::delivery::wakeups::{Wake, wakeups};
@@ -21,7 +22,6 @@ use axum::routing::get;
 use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
-use serde_json::json;
 use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -72,24 +72,6 @@ pub struct Params {
     since: Option<i64>,
 }
 
-/// A refused request: status, error code, details.
-#[derive(Debug)]
-pub struct Failure(pub StatusCode, pub &'static str, pub String);
-
-impl IntoResponse for Failure {
-    fn into_response(self) -> Response {
-        (
-            self.0,
-            axum::Json(json!({"errorCode": self.1, "errorDetails": self.2})),
-        )
-            .into_response()
-    }
-}
-
-pub fn failure(status: StatusCode, code: &'static str, details: impl Into<String>) -> Failure {
-    Failure(status, code, details.into())
-}
-
 /// Who is asking, as the instance describes itself.
 struct Caller {
     instance_id: String,
@@ -116,7 +98,7 @@ impl Caller {
     }
 }
 
-fn caller(params: &Params, headers: &HeaderMap) -> Result<Caller, Failure> {
+fn caller(params: &Params, headers: &HeaderMap) -> Result<Caller, DeliveryError> {
     let header = |name: &str| {
         headers
             .get(name)
@@ -131,15 +113,14 @@ fn caller(params: &Params, headers: &HeaderMap) -> Result<Caller, Failure> {
         .trim()
         .to_string();
     if instance_id.chars().count() > INSTANCE_ID_MAX || instance_id.chars().any(char::is_control) {
-        return Err(failure(
-            StatusCode::BAD_REQUEST,
+        return Err(DeliveryError::bad_request(
             "INVALID_INSTANCE",
             format!("an instance id has at most {INSTANCE_ID_MAX} printable characters"),
         ));
     }
     let text = params.labels.clone().or_else(|| header(LABELS_HEADER));
     let labels = parse_labels(text.as_deref().unwrap_or(""))
-        .map_err(|m| failure(StatusCode::BAD_REQUEST, "INVALID_LABELS", m))?;
+        .map_err(|m| DeliveryError::bad_request("INVALID_LABELS", m))?;
     Ok(Caller {
         instance_id,
         labels,
@@ -168,10 +149,9 @@ fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, String> {
 }
 
 /// An SDK key reads its own environment only (config and menus answer alike).
-pub fn same_environment(key_env: &str, environment: &str) -> Result<(), Failure> {
+pub fn same_environment(key_env: &str, environment: &str) -> Result<(), DeliveryError> {
     if key_env != environment {
-        return Err(failure(
-            StatusCode::FORBIDDEN,
+        return Err(DeliveryError::forbidden(
             "WRONG_ENVIRONMENT",
             format!("this SDK key belongs to the {key_env} environment"),
         ));
@@ -185,11 +165,10 @@ fn state_for(
     key: &SdkKey,
     environment: &str,
     namespace: &str,
-) -> Result<Arc<NamespaceState>, Failure> {
+) -> Result<Arc<NamespaceState>, DeliveryError> {
     same_environment(&key.environment, environment)?;
     if !key.scope.allows_namespace(namespace) {
-        return Err(failure(
-            StatusCode::FORBIDDEN,
+        return Err(DeliveryError::forbidden(
             "NAMESPACE_NOT_ALLOWED",
             format!("this SDK key may not read namespace {namespace:?}"),
         ));
@@ -200,8 +179,7 @@ fn state_for(
         .get(environment, namespace)
         .filter(|s| s.main.is_some() || s.gray.is_some())
         .ok_or_else(|| {
-            failure(
-                StatusCode::NOT_FOUND,
+            DeliveryError::not_found(
                 "NAMESPACE_NOT_FOUND",
                 format!("nothing is published for namespace {namespace:?} in {environment}"),
             )
@@ -295,14 +273,13 @@ pub async fn fetch(
     Path((environment, namespace)): Path<(String, String)>,
     Query(params): Query<Params>,
     headers: HeaderMap,
-) -> Result<Response, Failure> {
+) -> Result<Response, DeliveryError> {
     let caller = caller(&params, &headers)?;
     let wait = match params.wait.as_deref().map(duration::parse) {
         None => None,
         Some(Ok(ms)) => Some(Duration::from_millis(ms).min(WAIT_MAX)),
         Some(Err(m)) => {
-            return Err(failure(
-                StatusCode::BAD_REQUEST,
+            return Err(DeliveryError::bad_request(
                 "INVALID_PARAMETER",
                 format!("wait: {m}"),
             ));
@@ -310,8 +287,7 @@ pub async fn fetch(
     };
     let current = state_for(&state, &key, &environment, &namespace)?;
     let Some((mut served, mut gray)) = pick(&current, &namespace, &caller) else {
-        return Err(failure(
-            StatusCode::NOT_FOUND,
+        return Err(DeliveryError::not_found(
             "NAMESPACE_NOT_FOUND",
             "nothing is published for this instance yet",
         ));
@@ -321,10 +297,7 @@ pub async fn fetch(
         && holds(params.since, &headers, &served, served.for_key(secrets))
     {
         // Long poll: until the version this caller gets changes, the wait ends, or shutdown.
-        let _counted = match open_streams.open(key.id) {
-            Ok(permit) => permit,
-            Err(refused) => return Ok(refused),
-        };
+        let _counted = open_streams.open(key.id)?;
         let Some(mut rx) = state.delivery.config.subscribe(&environment, &namespace) else {
             return Ok(not_modified(&served, served.for_key(secrets), gray));
         };
@@ -430,16 +403,12 @@ pub async fn watch(
     Path((environment, namespace)): Path<(String, String)>,
     Query(params): Query<Params>,
     headers: HeaderMap,
-) -> Result<Response, Failure> {
+) -> Result<Response, DeliveryError> {
     let caller = caller(&params, &headers)?;
     state_for(&state, &key, &environment, &namespace)?;
-    let counted = match open_streams.open(key.id) {
-        Ok(permit) => permit,
-        Err(refused) => return Ok(refused),
-    };
+    let counted = open_streams.open(key.id)?;
     let Some(rx) = state.delivery.config.subscribe(&environment, &namespace) else {
-        return Err(failure(
-            StatusCode::NOT_FOUND,
+        return Err(DeliveryError::not_found(
             "NAMESPACE_NOT_FOUND",
             "nothing is published here",
         ));

@@ -1,9 +1,11 @@
 //! HTTP/1.1 without hyper for watch requests (`GET /api/v1/config/{env}/{ns}/watch` and
 //! `GET /api/v1/menus/{env}/{menu}/watch`).
 //! The request still goes through the application's router, so the middleware, the handler, its
-//! error answers and the CORS headers are the ones every other request gets; only the framing is
-//! done here. The answer is `Connection: close` with no chunking (a stream's body ends with the
-//! connection), nothing is buffered once the head is written, and each event is one write.
+//! error answers (a [`crate::delivery::error::DeliveryError`], body and headers) and the CORS
+//! headers are the ones every other request gets; only the framing is done here, and no error
+//! body is written by this module. The answer is `Connection: close` with no chunking (a stream's
+//! body ends with the connection), nothing is buffered once the head is written, and each event
+//! is one write.
 
 use axum::Router;
 use axum::body::{Body, HttpBody};

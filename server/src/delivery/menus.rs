@@ -3,7 +3,8 @@
 //! locale, with an ETag per view; or watches it as Server-Sent Events. Everything comes from the
 //! in-memory snapshot and the shared filter; a publish or a flag change wakes every watcher.
 
-use crate::delivery::config::{Failure, etag_matches, failure, same_environment};
+use crate::delivery::config::{etag_matches, same_environment};
+use crate::delivery::error::DeliveryError;
 use crate::delivery::sdk_auth::SdkKey;
 use crate::delivery::streams::{self, Streams};
 use crate::delivery::wakeups::{Wake, wakeups};
@@ -100,12 +101,12 @@ fn from_query(pairs: Vec<(String, String)>) -> CallerBody {
     body
 }
 
-fn invalid(details: String) -> Failure {
-    failure(StatusCode::BAD_REQUEST, "INVALID_CONTEXT", details)
+fn invalid(details: String) -> DeliveryError {
+    DeliveryError::bad_request("INVALID_CONTEXT", details)
 }
 
 /// Checks the caller and splits it into what the filter and the flag engine each read.
-fn caller(body: CallerBody) -> Result<(Caller, EvalContext), Failure> {
+fn caller(body: CallerBody) -> Result<(Caller, EvalContext), DeliveryError> {
     let printable = |s: &str| !s.chars().any(char::is_control);
     if let Some(user) = &body.user_id
         && (user.chars().count() > USER_ID_MAX || !printable(user))
@@ -162,18 +163,16 @@ fn published(
     key: &SdkKey,
     environment: &str,
     menu: &str,
-) -> Result<Arc<PublishedMenu>, Failure> {
+) -> Result<Arc<PublishedMenu>, DeliveryError> {
     same_environment(&key.environment, environment)?;
     if !key.scope.allows_menu(menu) {
-        return Err(failure(
-            StatusCode::FORBIDDEN,
+        return Err(DeliveryError::forbidden(
             "MENU_NOT_ALLOWED",
             format!("this SDK key may not read menu {menu:?}"),
         ));
     }
     delivery.menus.get(environment, menu).ok_or_else(|| {
-        failure(
-            StatusCode::NOT_FOUND,
+        DeliveryError::not_found(
             "MENU_NOT_FOUND",
             format!("nothing is published for menu {menu:?} in {environment}"),
         )
@@ -236,7 +235,7 @@ fn respond(
     (environment, menu): (String, String),
     body: CallerBody,
     headers: &HeaderMap,
-) -> Result<Response, Failure> {
+) -> Result<Response, DeliveryError> {
     let (caller, ctx) = caller(body)?;
     let published = published(&state.delivery, key, &environment, &menu)?;
     let view = View {
@@ -269,7 +268,7 @@ pub async fn fetch(
     Path(path): Path<(String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
-) -> Result<Response, Failure> {
+) -> Result<Response, DeliveryError> {
     respond(&state, &key, path, from_query(pairs), &headers)
 }
 
@@ -290,7 +289,7 @@ pub async fn fetch_with_body(
     Path(path): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, Failure> {
+) -> Result<Response, DeliveryError> {
     let caller: CallerBody = if body.iter().all(u8::is_ascii_whitespace) {
         CallerBody::default()
     } else {
@@ -318,16 +317,12 @@ pub async fn watch(
     Path((environment, menu)): Path<(String, String)>,
     Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
-) -> Result<Response, Failure> {
+) -> Result<Response, DeliveryError> {
     let (caller, ctx) = caller(from_query(pairs))?;
     published(&state.delivery, &key, &environment, &menu)?;
-    let counted = match open_streams.open(key.id) {
-        Ok(permit) => permit,
-        Err(refused) => return Ok(refused),
-    };
+    let counted = open_streams.open(key.id)?;
     let Some(rx) = state.delivery.menus.subscribe(&environment, &menu) else {
-        return Err(failure(
-            StatusCode::NOT_FOUND,
+        return Err(DeliveryError::not_found(
             "MENU_NOT_FOUND",
             "nothing is published here",
         ));
@@ -429,11 +424,14 @@ mod tests {
     #[test]
     fn bad_callers_are_refused_with_the_value_named() {
         let refused = |q: &[(&str, &str)]| match caller(from_query(pairs(q))) {
-            Err(Failure(status, code, details)) => (status, code, details),
+            Err(e) => (e.status(), e.code(), e.details().to_string()),
             Ok(_) => panic!("accepted {q:?}"),
         };
         let (status, code, details) = refused(&[("roles", "Admin Staff")]);
-        assert_eq!((status, code), (StatusCode::BAD_REQUEST, "INVALID_CONTEXT"));
+        assert_eq!(
+            (status, code),
+            (StatusCode::BAD_REQUEST, Some("INVALID_CONTEXT"))
+        );
         assert!(details.contains("Admin Staff"), "{details}");
         assert!(
             refused(&[("permissions", "orders refund")])

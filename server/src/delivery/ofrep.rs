@@ -2,6 +2,7 @@
 //! in-memory snapshot of the SDK key's environment, with the protocol's error codes and statuses,
 //! and ETag / If-None-Match on bulk evaluation.
 
+use crate::delivery::error::DeliveryError;
 use crate::delivery::sdk_auth::SdkEnvironment;
 use app::backend::AppState;
 use app::backend::db::now_ms;
@@ -35,22 +36,22 @@ pub fn router() -> Router<AppState> {
         .layer(cors)
 }
 
-/// A request-level failure: (errorCode, errorDetails).
-type Failure = (&'static str, String);
-
-/// The evaluation context from a request body, or why it cannot be had.
-fn context(body: &[u8]) -> Result<(EvalContext, Value), Failure> {
-    let value: Value = serde_json::from_slice(body)
-        .map_err(|e| ("PARSE_ERROR", format!("the body is not JSON: {e}")))?;
+/// The evaluation context from a request body, or why it cannot be had (400, without the key of
+/// a flag: the single-flag answer adds it).
+fn context(body: &[u8]) -> Result<(EvalContext, Value), DeliveryError> {
+    let invalid = |details: &str| DeliveryError::bad_request("INVALID_CONTEXT", details);
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        DeliveryError::bad_request("PARSE_ERROR", format!("the body is not JSON: {e}"))
+    })?;
     let context = match value.get("context") {
         Some(Value::Object(c)) => c.clone(),
-        Some(_) => return Err(("INVALID_CONTEXT", "context must be an object".into())),
-        None => return Err(("INVALID_CONTEXT", "the body needs a context object".into())),
+        Some(_) => return Err(invalid("context must be an object")),
+        None => return Err(invalid("the body needs a context object")),
     };
     if let Some(k) = context.get("targetingKey")
         && !k.is_string()
     {
-        return Err(("INVALID_CONTEXT", "targetingKey must be a string".into()));
+        return Err(invalid("targetingKey must be a string"));
     }
     let mut ctx = EvalContext::from_json(&context);
     ctx.now = now_ms();
@@ -58,36 +59,25 @@ fn context(body: &[u8]) -> Result<(EvalContext, Value), Failure> {
     Ok((ctx, Value::Object(context)))
 }
 
-fn failure(status: StatusCode, key: Option<&str>, (code, details): Failure) -> Response {
-    let mut body = json!({"errorCode": code, "errorDetails": details});
-    if let Some(k) = key {
-        body["key"] = json!(k);
-    }
-    (status, axum::Json(body)).into_response()
+fn not_found(key: &str) -> DeliveryError {
+    DeliveryError::not_found("FLAG_NOT_FOUND", format!("flag {key:?} was not found")).for_flag(key)
 }
 
-fn not_found(key: &str) -> Response {
-    failure(
-        StatusCode::NOT_FOUND,
-        Some(key),
-        ("FLAG_NOT_FOUND", format!("flag {key:?} was not found")),
-    )
-}
-
-/// One flag's answer: `Ok(success)` or `Err(failure)` (with the flag's key).
-fn answer(flag: &CompiledFlag, ctx: &EvalContext) -> Result<Value, Value> {
+/// One flag's answer: `Ok(success)` or `Err(failure)` (400, with the flag's key; in a bulk
+/// answer, its body is the flag's entry).
+fn answer(flag: &CompiledFlag, ctx: &EvalContext) -> Result<Value, DeliveryError> {
     let ev: Evaluation = flag.evaluate(ctx);
     if let Some(e) = &ev.error {
         return Err(
-            json!({"key": flag.key, "errorCode": e.code.as_str(), "errorDetails": e.message}),
+            DeliveryError::bad_request(e.code.as_str(), e.message.clone()).for_flag(&flag.key),
         );
     }
     if ev.missing_targeting_key {
-        return Err(json!({
-            "key": flag.key,
-            "errorCode": "TARGETING_KEY_MISSING",
-            "errorDetails": "this flag rolls out by user: send a targetingKey in the context",
-        }));
+        return Err(DeliveryError::bad_request(
+            "TARGETING_KEY_MISSING",
+            "this flag rolls out by user: send a targetingKey in the context",
+        )
+        .for_flag(&flag.key));
     }
     let mut body = json!({
         "key": flag.key,
@@ -114,23 +104,17 @@ pub async fn evaluate_flag(
     SdkEnvironment(env): SdkEnvironment,
     Path(key): Path<String>,
     body: Bytes,
-) -> Response {
-    let (ctx, _) = match context(&body) {
-        Ok(c) => c,
-        Err(f) => return failure(StatusCode::BAD_REQUEST, Some(&key), f),
-    };
+) -> Result<Response, DeliveryError> {
+    let (ctx, _) = context(&body).map_err(|e| e.for_flag(&key))?;
     let Some(flag) = state
         .delivery
         .flags
         .environment(&env)
         .and_then(|s| s.flags.get(&key).cloned())
     else {
-        return not_found(&key);
+        return Err(not_found(&key));
     };
-    match answer(&flag, &ctx) {
-        Ok(body) => axum::Json(body).into_response(),
-        Err(body) => (StatusCode::BAD_REQUEST, axum::Json(body)).into_response(),
-    }
+    Ok(axum::Json(answer(&flag, &ctx)?).into_response())
 }
 
 /// Keys sorted at every level, so equal contexts give equal ETags.
@@ -161,11 +145,8 @@ pub async fn evaluate_flags(
     SdkEnvironment(env): SdkEnvironment,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
-    let (ctx, raw) = match context(&body) {
-        Ok(c) => c,
-        Err(f) => return failure(StatusCode::BAD_REQUEST, None, f),
-    };
+) -> Result<Response, DeliveryError> {
+    let (ctx, raw) = context(&body)?;
     let snapshot = state.delivery.flags.environment(&env).unwrap_or_default();
     // Flags and context together decide the answer.
     let mut hasher = Sha256::new();
@@ -182,15 +163,16 @@ pub async fn evaluate_flags(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
     if unchanged {
-        return (StatusCode::NOT_MODIFIED, revalidate).into_response();
+        return Ok((StatusCode::NOT_MODIFIED, revalidate).into_response());
     }
+    // A flag that fails on its own is an entry of the answer, not a failed answer.
     let flags: Vec<Value> = snapshot
         .keys
         .iter()
         .filter_map(|k| snapshot.flags.get(k))
-        .map(|flag| answer(flag, &ctx).unwrap_or_else(|failure| failure))
+        .map(|flag| answer(flag, &ctx).unwrap_or_else(|failure| failure.body()))
         .collect();
-    (revalidate, axum::Json(json!({"flags": flags}))).into_response()
+    Ok((revalidate, axum::Json(json!({"flags": flags}))).into_response())
 }
 
 #[cfg(test)]
@@ -207,17 +189,17 @@ mod tests {
 
     #[test]
     fn contexts_are_checked() {
-        assert_eq!(context(b"{nope").unwrap_err().0, "PARSE_ERROR");
-        assert_eq!(context(b"{}").unwrap_err().0, "INVALID_CONTEXT");
+        let code = |body: &[u8]| context(body).unwrap_err().code();
+        assert_eq!(code(b"{nope"), Some("PARSE_ERROR"));
+        assert_eq!(code(b"{}"), Some("INVALID_CONTEXT"));
+        assert_eq!(code(br#"{"context": 5}"#), Some("INVALID_CONTEXT"));
         assert_eq!(
-            context(br#"{"context": 5}"#).unwrap_err().0,
-            "INVALID_CONTEXT"
+            code(br#"{"context": {"targetingKey": 7}}"#),
+            Some("INVALID_CONTEXT")
         );
         assert_eq!(
-            context(br#"{"context": {"targetingKey": 7}}"#)
-                .unwrap_err()
-                .0,
-            "INVALID_CONTEXT"
+            context(b"{}").unwrap_err().status(),
+            StatusCode::BAD_REQUEST
         );
         let (ctx, _) = context(br#"{"context": {"targetingKey": "u1", "plan": "pro"}}"#).unwrap();
         assert_eq!(ctx.targeting_key.as_deref(), Some("u1"));

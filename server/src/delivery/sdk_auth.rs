@@ -1,32 +1,23 @@
 //! Authentication of the delivery APIs: an environment's SDK key, sent as `Authorization: Bearer`
 //! or `X-API-Key`, checked against the in-memory key index (no database access per request).
 
+use crate::delivery::error::DeliveryError;
 use app::backend::AppState;
 use app::backend::db::now_ms;
 use app::backend::request_info::bearer;
 use app::backend::sdk_keys::KeyEntry;
-use axum::Json;
 use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::response::{IntoResponse, Response};
-use serde_json::json;
 use std::sync::Arc;
 
 /// The environment whose SDK key authenticated the request.
 pub struct SdkEnvironment(pub String);
 
-pub struct MissingKey;
-
-impl IntoResponse for MissingKey {
-    fn into_response(self) -> Response {
-        (
-            StatusCode::UNAUTHORIZED,
-            [(axum::http::header::WWW_AUTHENTICATE, "Bearer")],
-            Json(json!({"errorDetails": "Send a valid SDK key as Authorization: Bearer KEY or X-API-Key: KEY"})),
-        )
-            .into_response()
-    }
+/// No SDK key, or not a valid one (unknown, revoked, expired): 401, asking for a bearer token.
+pub fn missing_key() -> DeliveryError {
+    DeliveryError::unauthorized(
+        "Send a valid SDK key as Authorization: Bearer KEY or X-API-Key: KEY",
+    )
 }
 
 /// The SDK key itself, for the handlers that count what each key holds open or read only what
@@ -41,17 +32,17 @@ impl std::ops::Deref for SdkKey {
     }
 }
 
-fn authenticate(parts: &Parts, state: &AppState) -> Result<Arc<KeyEntry>, MissingKey> {
-    let secret = bearer(&parts.headers).ok_or(MissingKey)?;
+fn authenticate(parts: &Parts, state: &AppState) -> Result<Arc<KeyEntry>, DeliveryError> {
+    let secret = bearer(&parts.headers).ok_or_else(missing_key)?;
     state
         .delivery
         .keys
         .authenticate(&secret, now_ms())
-        .ok_or(MissingKey)
+        .ok_or_else(missing_key)
 }
 
 impl FromRequestParts<AppState> for SdkEnvironment {
-    type Rejection = MissingKey;
+    type Rejection = DeliveryError;
 
     async fn from_request_parts(
         parts: &mut Parts,
@@ -63,12 +54,34 @@ impl FromRequestParts<AppState> for SdkEnvironment {
 }
 
 impl FromRequestParts<AppState> for SdkKey {
-    type Rejection = MissingKey;
+    type Rejection = DeliveryError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         Ok(SdkKey(authenticate(parts, state)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
+
+    #[tokio::test]
+    async fn a_missing_key_is_a_401_that_asks_for_a_bearer_token() {
+        let refused = missing_key().into_response();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(refused.headers()[header::WWW_AUTHENTICATE], "Bearer");
+        assert_eq!(refused.headers()[header::CONTENT_TYPE], "application/json");
+        let body = axum::body::to_bytes(refused.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(
+            body,
+            r#"{"errorDetails":"Send a valid SDK key as Authorization: Bearer KEY or X-API-Key: KEY"}"#
+        );
     }
 }

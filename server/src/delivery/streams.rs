@@ -2,15 +2,13 @@
 //! keeps a socket and a little memory for as long as it lasts, so without a cap one leaked or
 //! misused key could take every connection the server has.
 
-use crate::delivery::config::failure;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use crate::delivery::error::DeliveryError;
 use futures_util::{Stream, StreamExt};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// How long a refused client is asked to wait before trying again.
-const RETRY_AFTER_SECS: &str = "5";
+const RETRY_AFTER_SECS: u32 = 5;
 
 /// Open streams per SDK key id (the router's extension).
 #[derive(Clone)]
@@ -29,26 +27,19 @@ impl Streams {
         }))
     }
 
-    /// Counts one more stream for `key`, or answers 429 when it already holds its share.
-    #[allow(clippy::result_large_err)]
-    pub fn open(&self, key: i64) -> Result<StreamPermit, Response> {
+    /// Counts one more stream for `key`, or refuses it (429) when it already holds its share.
+    pub fn open(&self, key: i64) -> Result<StreamPermit, DeliveryError> {
         let mut open = self.0.open.lock().unwrap_or_else(|p| p.into_inner());
         let count = open.entry(key).or_insert(0);
         if *count >= self.0.per_key {
-            let mut refused = failure(
-                StatusCode::TOO_MANY_REQUESTS,
+            return Err(DeliveryError::too_many_requests(
                 "TOO_MANY_STREAMS",
                 format!(
                     "this SDK key already holds {} watch streams and long polls open",
                     self.0.per_key
                 ),
             )
-            .into_response();
-            refused.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_static(RETRY_AFTER_SECS),
-            );
-            return Err(refused);
+            .retry_after(RETRY_AFTER_SECS));
         }
         *count += 1;
         Ok(StreamPermit {
@@ -97,15 +88,29 @@ pub fn counted<S: Stream + Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::{StatusCode, header};
+    use axum::response::IntoResponse;
 
-    #[test]
-    fn each_key_gets_its_own_share_and_slots_come_back() {
+    #[tokio::test]
+    async fn each_key_gets_its_own_share_and_slots_come_back() {
         let streams = Streams::new(2);
         let a1 = streams.open(1).unwrap();
         let _a2 = streams.open(1).unwrap();
-        let refused = streams.open(1).err().expect("a third stream for key 1");
+        let refused = streams
+            .open(1)
+            .err()
+            .expect("a third stream for key 1")
+            .into_response();
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(refused.headers()[header::RETRY_AFTER], "5");
+        assert_eq!(refused.headers()[header::CONTENT_TYPE], "application/json");
+        let body = axum::body::to_bytes(refused.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(
+            body,
+            r#"{"errorCode":"TOO_MANY_STREAMS","errorDetails":"this SDK key already holds 2 watch streams and long polls open"}"#
+        );
         // Another key is not affected.
         let _b = streams.open(2).unwrap();
         drop(a1);

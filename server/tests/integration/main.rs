@@ -11,6 +11,7 @@ mod cli;
 mod concurrency;
 mod config;
 mod csrf;
+mod delivery_errors;
 mod limits;
 mod login_abuse;
 mod menus;
