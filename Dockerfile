@@ -20,8 +20,7 @@ COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY . .
 # --precompress writes a brotli and a gzip copy beside each site file; the server sends them.
-# --split makes each page its own WASM chunk (the lazy routes need it).
-RUN cargo leptos build --release --precompress --split && strip target/release/switchboard
+RUN cargo leptos build --release --precompress && strip target/release/switchboard
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \

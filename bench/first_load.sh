@@ -4,12 +4,12 @@
 # A release server on a fresh SQLite data directory; 1,000 flags imported through the CLI; then
 # bench/first_load.cjs drives Debian's chromium. Record results in bench/README.md.
 #
-# Usage: [RUNS=7] bench/first_load.sh   (needs: the release build `cargo leptos build --release --split
+# Usage: [RUNS=7] bench/first_load.sh   (needs: the release build `cargo leptos build --release
 # --precompress`, the end2end npm packages, chromium, python3, curl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=target/release/switchboard
-[ -x "$bin" ] && [ -d target/site/pkg ] || { echo "build first: cargo leptos build --release --precompress --split" >&2; exit 1; }
+[ -x "$bin" ] && [ -d target/site/pkg ] || { echo "build first: cargo leptos build --release --precompress" >&2; exit 1; }
 [ -d end2end/node_modules/@playwright/test ] || { echo "install first: scripts/setup.sh --browser" >&2; exit 1; }
 
 data=$(mktemp -d)

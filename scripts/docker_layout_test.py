@@ -109,7 +109,7 @@ def main():
             rel = os.path.relpath(src, build_workdir[frm])
             local = os.path.join(ROOT, rel)
             if not os.path.exists(local):
-                fail(f"{rel} is missing: run `cargo leptos build --release --precompress --split` first")
+                fail(f"{rel} is missing: run `cargo leptos build --release --precompress` first")
             target = under(dest)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             (shutil.copytree if os.path.isdir(local) else shutil.copy2)(local, target)
@@ -155,10 +155,10 @@ def main():
             fail("/login has no nonce-based Content-Security-Policy")
         print("ok  /login renders on the server with its CSP")
 
-        # The page names the site's files (and, with --split, the sign-in page's code chunks) by
-        # content hash; each is served as brotli when the browser takes it. A file whose name is
-        # the MD5 of its bytes may be cached for a year; one cargo-leptos rewrote after naming it
-        # must be revalidated instead (a year-long cache would keep a stale copy).
+        # The page names the site's files by content hash; each is served as brotli when the
+        # browser takes it. A file whose name is the MD5 of its bytes may be cached for a year;
+        # one cargo-leptos rewrote after naming it must be revalidated instead (a year-long cache
+        # would keep a stale copy).
         page = body.decode()
         site_files = sorted(set(re.findall(r'/pkg/[A-Za-z0-9_.-]+\.(?:js|wasm|css)', page)))
         kinds = {p.rsplit(".", 1)[1] for p in site_files}

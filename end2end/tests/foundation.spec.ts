@@ -41,48 +41,6 @@ test("what is typed before the page is interactive survives hydration", async ({
   await expect(page).not.toHaveURL(/\/login/);
 });
 
-test("what is typed while the page's own code chunk loads survives hydration", async ({ page }) => {
-  // The main module arrives at once; only the sign-in page's chunk is held back. Typing goes on
-  // after the main module started and before the page could hydrate.
-  let release = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  let chunksHeld = 0;
-  await page.route(/\/pkg\/[^/]+\.wasm$/, async (route) => {
-    if (!/\/pkg\/switchboard\.[^/.]+\.wasm$/.test(route.request().url())) {
-      chunksHeld += 1;
-      await held;
-    }
-    await route.continue();
-  });
-  await page.goto("/login");
-  await expect.poll(() => chunksHeld, { message: "the page's chunk was requested" }).toBeGreaterThan(0);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(0);
-  release();
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
-  await expect(page.getByLabel("Email")).toHaveValue(ADMIN.email);
-  await expect(page.getByLabel("Password")).toHaveValue(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/\/login/);
-});
-
-test("a page's code is fetched the first time it is shown, not with the first page", async ({ page }) => {
-  const problems = watchConsole(page);
-  const wasm: string[] = [];
-  page.on("request", (r) => {
-    if (r.url().endsWith(".wasm")) wasm.push(new URL(r.url()).pathname);
-  });
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
-  const beforeAudit = wasm.length;
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit" }).click();
-  await expect(page).toHaveURL(/\/audit/);
-  await expect(page.getByRole("heading", { name: "Audit" })).toBeVisible();
-  expect(wasm.length, `chunks fetched: ${wasm.join(", ")}`).toBeGreaterThan(beforeAudit);
-  expect(problems).toEqual([]);
-});
-
 test("a wrong password shows an error and does not sign in", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(ADMIN.email);

@@ -141,9 +141,10 @@ async fn postgres_template() -> &'static str {
                 .expect("create the template database");
             extern "C" fn drop_template() {
                 if let Some(name) = POSTGRES_TEMPLATE.get() {
-                    drop_postgres_database(name.clone());
+                    drop_postgres_database_now(name);
                 }
             }
+            drop_orphan_templates().await;
             // SAFETY: registers a plain function to run at exit; it touches only a static.
             unsafe { libc::atexit(drop_template) };
             migrate_template(&postgres_url(&name)).await;
@@ -170,24 +171,45 @@ async fn sqlite_template() -> &'static std::path::Path {
         .await
 }
 
-/// Drops a PostgreSQL database, from any context (a private runtime on its own thread, since
-/// this runs in `Drop` and at process exit).
+/// Drops a PostgreSQL database on a private runtime (for `Drop` and process exit, where there
+/// may be no runtime, or one that must not be blocked).
+fn drop_postgres_database_now(name: &str) {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    rt.block_on(async {
+        use sqlx::Connection;
+        if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await;
+        }
+    });
+}
+
+/// [`drop_postgres_database_now`] from inside a runtime: on its own thread.
 fn drop_postgres_database(name: String) {
-    let _ = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            use sqlx::Connection;
-            if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .await;
-            }
-        });
-    })
-    .join();
+    let _ = std::thread::spawn(move || drop_postgres_database_now(&name)).join();
+}
+
+/// Templates left by test processes that are gone (killed before their exit hook ran).
+async fn drop_orphan_templates() {
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'sb_template_%'")
+            .fetch_all(&mut postgres_admin().await)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        let pid = name.split('_').nth(2).and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists()) {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut postgres_admin().await)
+                .await;
+        }
+    }
 }
 
 impl TestDb {
