@@ -20,7 +20,9 @@ COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY . .
 # --precompress writes a brotli and a gzip copy beside each site file; the server sends them.
-RUN cargo leptos build --release --precompress && strip target/release/switchboard
+# --split writes the lazily loaded areas of the dashboard as their own WASM modules (the lazy
+# routes need it).
+RUN cargo leptos build --release --precompress --split && strip target/release/switchboard
 
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update \

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=target/release/switchboard
-[ -x "$bin" ] && [ -d target/site/pkg ] || { echo "build first: cargo leptos build --release --precompress" >&2; exit 1; }
+[ -x "$bin" ] && [ -d target/site/pkg ] || { echo "build first: cargo leptos build --release --precompress --split" >&2; exit 1; }
 [ -d end2end/node_modules/@playwright/test ] || { echo "install first: scripts/setup.sh --browser" >&2; exit 1; }
 
 data=$(mktemp -d)

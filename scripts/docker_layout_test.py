@@ -109,7 +109,7 @@ def main():
             rel = os.path.relpath(src, build_workdir[frm])
             local = os.path.join(ROOT, rel)
             if not os.path.exists(local):
-                fail(f"{rel} is missing: run `cargo leptos build --release --precompress` first")
+                fail(f"{rel} is missing: run `cargo leptos build --release --precompress --split` first")
             target = under(dest)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             (shutil.copytree if os.path.isdir(local) else shutil.copy2)(local, target)

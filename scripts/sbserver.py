@@ -20,7 +20,7 @@ ADMIN_PASSWORD = "scripts admin passphrase"
 def release_binary():
     binary = ROOT / "target/release/switchboard"
     if not binary.exists():
-        raise SystemExit("build the release server first: cargo leptos build --release (or cargo build --release -p server)")
+        raise SystemExit("build the release server first: cargo leptos build --release --precompress --split (or cargo build --release -p server)")
     return str(binary)
 
 

@@ -30,7 +30,7 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p switchboard-core -p app -p server --features app/ssr
 
 step "release build (server binary and site: wasm, js, css, precompressed)"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 
 step "API fuzzing: Schemathesis over /api/openapi.json against the release server"
 python3 scripts/fuzz_api.py

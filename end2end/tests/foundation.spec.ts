@@ -41,6 +41,51 @@ test("what is typed before the page is interactive survives hydration", async ({
   await expect(page).not.toHaveURL(/\/login/);
 });
 
+test("what is typed while the page's own code chunk loads survives hydration", async ({ page }) => {
+  // The new-flag page's code is in the flags area's module, not the main one. The main module
+  // arrives at once; only the area's files are held back, so typing goes on after the main
+  // module started and before the page could hydrate.
+  await signIn(page, ADMIN.email, ADMIN.password);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let chunksHeld = 0;
+  await page.route(/\/pkg\/[^/]+\.wasm$/, async (route) => {
+    if (!/\/pkg\/switchboard\.[^/.]+\.wasm$/.test(route.request().url())) {
+      chunksHeld += 1;
+      await held;
+    }
+    await route.continue();
+  });
+  await page.goto("/flags/new");
+  await expect.poll(() => chunksHeld, { message: "the area's code was requested" }).toBeGreaterThan(0);
+  const key = unique("typed-early");
+  await page.getByLabel("Key", { exact: true }).fill(key);
+  await page.getByLabel("Name", { exact: true }).fill("Typed early");
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(0);
+  release();
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  await expect(page.getByLabel("Key", { exact: true })).toHaveValue(key);
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue("Typed early");
+  await page.getByRole("button", { name: "Create flag" }).click();
+  await expect(page).toHaveURL(new RegExp(`/flags/${key}`));
+});
+
+test("a page's code is fetched the first time it is shown, not with the first page", async ({ page }) => {
+  const problems = watchConsole(page);
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(new URL(r.url()).pathname);
+  });
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  const beforeAudit = wasm.length;
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit" }).click();
+  await expect(page).toHaveURL(/\/audit/);
+  await expect(page.getByRole("heading", { name: "Audit" })).toBeVisible();
+  expect(wasm.length, `chunks fetched: ${wasm.join(", ")}`).toBeGreaterThan(beforeAudit);
+  expect(problems).toEqual([]);
+});
+
 test("a wrong password shows an error and does not sign in", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(ADMIN.email);

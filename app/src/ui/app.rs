@@ -1,14 +1,15 @@
 use super::auth::Auth;
 use super::layout::SignedInLayout;
-use super::pages::{
-    ApiKeysPage, AuditPage, ConfigIndexPage, EnvironmentsPage, FlagPage, FlagsPage, HomePage,
-    LoginPage, MenuPage, MenusIndexPage, MenusPage, NamespacePage, NamespacesPage, NewFlagPage,
-    NotFoundPage, SegmentsPage, UsersPage,
+use super::lazy_pages::{
+    ApiKeysRoute, AuditRoute, ConfigIndexRoute, EnvironmentsRoute, FlagRoute, MenuRoute,
+    MenusIndexRoute, MenusRoute, NamespaceRoute, NamespacesRoute, NewFlagRoute, SegmentsRoute,
+    UsersRoute,
 };
+use super::pages::{FlagsPage, HomePage, LoginPage, NotFoundPage};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,19 +50,19 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SignedInLayout ssr=SsrMode::Async>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/flags") view=FlagsPage ssr=SsrMode::Async />
-                    <Route path=path!("/flags/new") view=NewFlagPage ssr=SsrMode::Async />
-                    <Route path=path!("/flags/:key") view=FlagPage ssr=SsrMode::Async />
-                    <Route path=path!("/segments") view=SegmentsPage ssr=SsrMode::Async />
-                    <Route path=path!("/config") view=ConfigIndexPage ssr=SsrMode::Async />
-                    <Route path=path!("/config/:env") view=NamespacesPage ssr=SsrMode::Async />
-                    <Route path=path!("/config/:env/:namespace") view=NamespacePage ssr=SsrMode::Async />
-                    <Route path=path!("/menus") view=MenusIndexPage ssr=SsrMode::Async />
-                    <Route path=path!("/menus/:env") view=MenusPage ssr=SsrMode::Async />
-                    <Route path=path!("/menus/:env/:menu") view=MenuPage ssr=SsrMode::Async />
-                    <Route path=path!("/audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("/environments") view=EnvironmentsPage ssr=SsrMode::Async />
-                    <Route path=path!("/api-keys") view=ApiKeysPage ssr=SsrMode::Async />
+                    <Route path=path!("/flags/new") view={Lazy::<NewFlagRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/flags/:key") view={Lazy::<FlagRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/config") view={Lazy::<ConfigIndexRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/config/:env") view={Lazy::<NamespacesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/config/:env/:namespace") view={Lazy::<NamespaceRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/menus") view={Lazy::<MenusIndexRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/menus/:env") view={Lazy::<MenusRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/menus/:env/:menu") view={Lazy::<MenuRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/environments") view={Lazy::<EnvironmentsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -8,6 +8,7 @@ mod csp;
 pub mod env_pref;
 pub mod form;
 mod layout;
+mod lazy_pages;
 pub mod nav;
 mod pages;
 pub mod style;
