@@ -7,7 +7,7 @@
 //! the pure `switchboard-core` crate, re-exported here under their usual paths.
 
 pub use switchboard_core::{
-    config, cookies, domain, flags, menus, permissions, redirects, time, validation,
+    config, cookies, domain, flags, menus, permissions, redirects, releases, time, validation,
 };
 
 pub mod api;

@@ -2,7 +2,8 @@
 //! (`domain`), who may do what (`permissions`), which input is acceptable (`validation`), time
 //! arithmetic (`time`), and the three products' logic: `flags` (model, bucketing, the evaluation
 //! engine, Unleash import planning), `config` (model, schema, selector, duration, diff) and
-//! `menus` (model, filter, gates, edits, diff).
+//! `menus` (model, filter, gates, edits, diff), and `releases`, what every released subject
+//! shares.
 //!
 //! Nothing here does I/O or knows about Leptos, HTTP or a database: it compiles for wasm32 and
 //! native alike and is tested natively. The `openapi` feature derives the admin API's schemas.
@@ -14,6 +15,7 @@ pub mod flags;
 pub mod menus;
 pub mod permissions;
 pub mod redirects;
+pub mod releases;
 pub mod time;
 pub mod validation;
 

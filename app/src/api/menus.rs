@@ -1,9 +1,9 @@
 use crate::AppError;
-use crate::config::ReleaseSummary;
 use crate::menus::{
     DiscardMenuDraft, MenuDraft, MenuRelease, MenuReleaseDiff, MenuSummary, NewMenu, PublishMenu,
     RollbackMenu, SaveMenuDraft,
 };
+use crate::releases::ReleaseSummary;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
 
@@ -11,21 +11,15 @@ use leptos::server_fn::codec::{GetUrl, Json};
 #[server(prefix = "/rpc", endpoint = "menus/list", input = GetUrl)]
 pub async fn list_menus(environment: String) -> Result<Vec<MenuSummary>, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::menus::queries::list(&state.db, &me.actor, &environment).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::menus::queries::list(&state.db, &me.actor, &environment).await
 }
 
 #[server(prefix = "/rpc", endpoint = "menus/draft", input = GetUrl)]
 pub async fn get_menu_draft(environment: String, menu: String) -> Result<MenuDraft, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::menus::queries::draft(&state.db, &me.actor, &environment, &menu).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::menus::queries::draft(&state.db, &me.actor, &environment, &menu).await
 }
 
 /// Newest first.
@@ -35,11 +29,8 @@ pub async fn list_menu_releases(
     menu: String,
 ) -> Result<Vec<ReleaseSummary>, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::menus::queries::releases(&state.db, &me.actor, &environment, &menu).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::menus::queries::releases(&state.db, &me.actor, &environment, &menu).await
 }
 
 #[server(prefix = "/rpc", endpoint = "menus/release", input = GetUrl)]
@@ -49,12 +40,9 @@ pub async fn get_menu_release(
     version: i64,
 ) -> Result<MenuRelease, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::menus::queries::release(&state.db, &me.actor, &environment, &menu, version)
-            .await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::menus::queries::release(&state.db, &me.actor, &environment, &menu, version)
+        .await
 }
 
 /// `to` against `from` (or against the release before it).
@@ -66,12 +54,8 @@ pub async fn diff_menu_releases(
     to: i64,
 ) -> Result<MenuReleaseDiff, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::menus::queries::diff(&state.db, &me.actor, &environment, &menu, from, to)
-            .await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::menus::queries::diff(&state.db, &me.actor, &environment, &menu, from, to).await
 }
 
 #[server(prefix = "/rpc", endpoint = "menus/create", input = Json)]

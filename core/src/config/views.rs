@@ -78,8 +78,9 @@ impl Draft {
     }
 }
 
+/// How a config release came to be: the kinds every subject has, and gray release, config's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ConfigReleaseKind))]
 #[serde(rename_all = "snake_case")]
 pub enum ReleaseKind {
     /// The draft, published to every instance.
@@ -110,9 +111,10 @@ impl ReleaseKind {
     }
 }
 
-/// A release without its entries, for the history.
+/// A config release without its entries, for the history: what every release has, and the
+/// target of a gray release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ConfigReleaseSummary))]
 pub struct ReleaseSummary {
     pub version: i64,
     pub kind: ReleaseKind,

@@ -1,10 +1,11 @@
-//! What the menu pages and the admin API read. Releases share the config capability's release
-//! vocabulary ([`ReleaseSummary`]: version, kind, message, author; its `entries` counts items).
+//! What the menu pages and the admin API read. Releases are summarized as every released subject's
+//! are ([`ReleaseSummary`]: version, kind, message, author; its `entries` counts items); menus have
+//! no gray release.
 
 use super::diff::MenuDiff;
 use super::model::Menu;
-use crate::config::ReleaseSummary;
 use crate::domain::Millis;
+use crate::releases::ReleaseSummary;
 use serde::{Deserialize, Serialize};
 
 /// A menu as the list shows it for one environment.

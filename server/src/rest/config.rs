@@ -177,29 +177,6 @@ pub async fn remove_entry(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Puts the draft back to the main release.
-#[utoipa::path(post, path = "/api/admin/v1/config/{environment}/{namespace}/draft/discard", tag = "config",
-    params(("environment" = String, Path), ("namespace" = String, Path)), request_body = DraftVersionInput,
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn discard(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, namespace)): EnvNs,
-    JsonBody(input): JsonBody<DraftVersionInput>,
-) -> Result<StatusCode, AppError> {
-    s.execute(
-        &actor,
-        DiscardDraft {
-            namespace,
-            environment,
-            draft_version: input.draft_version,
-        },
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// Makes the draft a copy of what another environment serves (its main release).
 #[utoipa::path(post, path = "/api/admin/v1/config/{environment}/{namespace}/draft/copy-from/{from}", tag = "config",
     params(("environment" = String, Path), ("namespace" = String, Path), ("from" = String, Path)), request_body = DraftVersionInput,
@@ -240,74 +217,6 @@ pub async fn publish(
         main_version: input.main_version,
         draft_version: input.draft_version,
         gray: input.gray,
-    };
-    Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
-}
-
-/// Newest first.
-#[utoipa::path(get, path = "/api/admin/v1/config/{environment}/{namespace}/releases", tag = "config",
-    params(("environment" = String, Path), ("namespace" = String, Path)),
-    responses((status = 200, body = [ReleaseSummary]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn releases(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, namespace)): EnvNs,
-) -> Result<Json<Vec<ReleaseSummary>>, AppError> {
-    Ok(Json(
-        queries::releases(&s.db, &actor, &environment, &namespace).await?,
-    ))
-}
-
-#[utoipa::path(get, path = "/api/admin/v1/config/{environment}/{namespace}/releases/{version}", tag = "config",
-    params(("environment" = String, Path), ("namespace" = String, Path), ("version" = i64, Path)),
-    responses((status = 200, body = Release), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn release(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, namespace, version)): PathParam<(String, String, i64)>,
-) -> Result<Json<Release>, AppError> {
-    Ok(Json(
-        queries::release(&s.db, &actor, &environment, &namespace, version).await?,
-    ))
-}
-
-#[utoipa::path(get, path = "/api/admin/v1/config/{environment}/{namespace}/diff", tag = "config",
-    params(("environment" = String, Path), ("namespace" = String, Path), DiffQuery),
-    responses((status = 200, body = ReleaseDiff), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn diff(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, namespace)): EnvNs,
-    QueryParams(q): QueryParams<DiffQuery>,
-) -> Result<Json<ReleaseDiff>, AppError> {
-    Ok(Json(
-        queries::diff(&s.db, &actor, &environment, &namespace, q.from, q.to).await?,
-    ))
-}
-
-/// Publishes an earlier release again as a new version.
-#[utoipa::path(post, path = "/api/admin/v1/config/{environment}/{namespace}/rollback", tag = "config",
-    params(("environment" = String, Path), ("namespace" = String, Path)), request_body = RollbackInput,
-    responses((status = 201, body = ReleaseSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "No such release"),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn rollback(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, namespace)): EnvNs,
-    JsonBody(input): JsonBody<RollbackInput>,
-) -> Result<(StatusCode, Json<ReleaseSummary>), AppError> {
-    let command = RollbackRelease {
-        namespace,
-        environment,
-        to_version: input.to_version,
-        message: input.message,
-        main_version: input.main_version,
-        discard_draft: input.discard_draft,
-        draft_version: input.draft_version,
     };
     Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
 }
@@ -385,4 +294,22 @@ pub async fn instances(
     Ok(Json(
         queries::instances(&s.db, &actor, &s.delivery, &environment, &namespace).await?,
     ))
+}
+
+super::releases::release_routes! {
+    module: history,
+    tag: "config",
+    subject: namespace,
+    subject_param: "namespace",
+    queries: app::backend::config::queries,
+    summary: ReleaseSummary,
+    release: Release,
+    diff: ReleaseDiff,
+    discard: DiscardDraft,
+    rollback: RollbackRelease,
+    discard_path: "/api/admin/v1/config/{environment}/{namespace}/draft/discard",
+    releases_path: "/api/admin/v1/config/{environment}/{namespace}/releases",
+    release_path: "/api/admin/v1/config/{environment}/{namespace}/releases/{version}",
+    diff_path: "/api/admin/v1/config/{environment}/{namespace}/diff",
+    rollback_path: "/api/admin/v1/config/{environment}/{namespace}/rollback",
 }

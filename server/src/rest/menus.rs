@@ -1,17 +1,16 @@
 //! Menus in the admin API: menus, the shared draft tree, import, releases, diff and rollback,
 //! through the same queries and commands as the dashboard.
 
-use super::config::{DiffQuery, DraftVersionInput, RollbackInput};
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
 use app::backend::AppState;
 use app::backend::menus::queries;
-use app::config::ReleaseSummary;
 use app::menus::{
     DiscardMenuDraft, Menu, MenuDraft, MenuRelease, MenuReleaseDiff, MenuSummary, NewMenu,
     PublishMenu, RollbackMenu, SaveMenuDraft,
 };
+use app::releases::ReleaseSummary;
 use app::validation::menus::parse_menu_import;
 use axum::Json;
 use axum::body::Bytes;
@@ -150,26 +149,6 @@ pub async fn import(
     save(&s, &actor, path, items, v.version).await
 }
 
-/// Puts the draft back to the main release.
-#[utoipa::path(post, path = "/api/admin/v1/menus/{environment}/{menu}/draft/discard", tag = "menus",
-    params(("environment" = String, Path), ("menu" = String, Path)), request_body = DraftVersionInput,
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn discard(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, menu)): EnvMenu,
-    JsonBody(input): JsonBody<DraftVersionInput>,
-) -> Result<StatusCode, AppError> {
-    let command = DiscardMenuDraft {
-        menu,
-        environment,
-        draft_version: input.draft_version,
-    };
-    s.execute(&actor, command).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// Publishes the draft as a new release.
 #[utoipa::path(post, path = "/api/admin/v1/menus/{environment}/{menu}/releases", tag = "menus",
     params(("environment" = String, Path), ("menu" = String, Path)), request_body = MenuPublishInput,
@@ -192,70 +171,20 @@ pub async fn publish(
     Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
 }
 
-/// Newest first.
-#[utoipa::path(get, path = "/api/admin/v1/menus/{environment}/{menu}/releases", tag = "menus",
-    params(("environment" = String, Path), ("menu" = String, Path)),
-    responses((status = 200, body = [ReleaseSummary]), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn releases(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, menu)): EnvMenu,
-) -> Result<Json<Vec<ReleaseSummary>>, AppError> {
-    Ok(Json(
-        queries::releases(&s.db, &actor, &environment, &menu).await?,
-    ))
-}
-
-#[utoipa::path(get, path = "/api/admin/v1/menus/{environment}/{menu}/releases/{version}", tag = "menus",
-    params(("environment" = String, Path), ("menu" = String, Path), ("version" = i64, Path)),
-    responses((status = 200, body = MenuRelease), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn release(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, menu, version)): PathParam<(String, String, i64)>,
-) -> Result<Json<MenuRelease>, AppError> {
-    Ok(Json(
-        queries::release(&s.db, &actor, &environment, &menu, version).await?,
-    ))
-}
-
-#[utoipa::path(get, path = "/api/admin/v1/menus/{environment}/{menu}/diff", tag = "menus",
-    params(("environment" = String, Path), ("menu" = String, Path), DiffQuery),
-    responses((status = 200, body = MenuReleaseDiff), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn diff(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, menu)): EnvMenu,
-    QueryParams(q): QueryParams<DiffQuery>,
-) -> Result<Json<MenuReleaseDiff>, AppError> {
-    Ok(Json(
-        queries::diff(&s.db, &actor, &environment, &menu, q.from, q.to).await?,
-    ))
-}
-
-/// Publishes an earlier release again as a new version.
-#[utoipa::path(post, path = "/api/admin/v1/menus/{environment}/{menu}/rollback", tag = "menus",
-    params(("environment" = String, Path), ("menu" = String, Path)), request_body = RollbackInput,
-    responses((status = 201, body = ReleaseSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "No such release"),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
-    security(("bearer" = [])))]
-pub async fn rollback(
-    State(s): State<AppState>,
-    TokenActor(actor): TokenActor,
-    PathParam((environment, menu)): EnvMenu,
-    JsonBody(input): JsonBody<RollbackInput>,
-) -> Result<(StatusCode, Json<ReleaseSummary>), AppError> {
-    let command = RollbackMenu {
-        menu,
-        environment,
-        to_version: input.to_version,
-        message: input.message,
-        main_version: input.main_version,
-        discard_draft: input.discard_draft,
-        draft_version: input.draft_version,
-    };
-    Ok((StatusCode::CREATED, Json(s.execute(&actor, command).await?)))
+super::releases::release_routes! {
+    module: history,
+    tag: "menus",
+    subject: menu,
+    subject_param: "menu",
+    queries: app::backend::menus::queries,
+    summary: ReleaseSummary,
+    release: MenuRelease,
+    diff: MenuReleaseDiff,
+    discard: DiscardMenuDraft,
+    rollback: RollbackMenu,
+    discard_path: "/api/admin/v1/menus/{environment}/{menu}/draft/discard",
+    releases_path: "/api/admin/v1/menus/{environment}/{menu}/releases",
+    release_path: "/api/admin/v1/menus/{environment}/{menu}/releases/{version}",
+    diff_path: "/api/admin/v1/menus/{environment}/{menu}/diff",
+    rollback_path: "/api/admin/v1/menus/{environment}/{menu}/rollback",
 }

@@ -9,6 +9,7 @@ mod extract;
 pub(crate) mod flags;
 pub(crate) mod me;
 pub(crate) mod menus;
+mod releases;
 pub(crate) mod sdk_keys;
 pub(crate) mod segments;
 pub(crate) mod tokens;
@@ -78,12 +79,12 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(config::list, config::create))
         .routes(routes!(config::draft))
         .routes(routes!(config::set_entry, config::remove_entry))
-        .routes(routes!(config::discard))
+        .routes(routes!(config::history::discard))
         .routes(routes!(config::copy_from))
-        .routes(routes!(config::publish, config::releases))
-        .routes(routes!(config::release))
-        .routes(routes!(config::diff))
-        .routes(routes!(config::rollback))
+        .routes(routes!(config::publish, config::history::releases))
+        .routes(routes!(config::history::release))
+        .routes(routes!(config::history::diff))
+        .routes(routes!(config::history::rollback))
         .routes(routes!(config::promote))
         .routes(routes!(config::abandon))
         .routes(routes!(config::compare))
@@ -91,11 +92,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(menus::list, menus::create))
         .routes(routes!(menus::draft, menus::save_draft))
         .routes(routes!(menus::import))
-        .routes(routes!(menus::discard))
-        .routes(routes!(menus::publish, menus::releases))
-        .routes(routes!(menus::release))
-        .routes(routes!(menus::diff))
-        .routes(routes!(menus::rollback))
+        .routes(routes!(menus::history::discard))
+        .routes(routes!(menus::publish, menus::history::releases))
+        .routes(routes!(menus::history::release))
+        .routes(routes!(menus::history::diff))
+        .routes(routes!(menus::history::rollback))
 }
 
 /// The admin API's routes (full paths: merged at the root, not nested under [`BASE`]).

@@ -244,6 +244,35 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// A fresh database of its own with no migration applied (for upgrade tests).
+    pub async fn empty(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let file = dir.path().join("switchboard.db");
+                TestDb {
+                    url: format!("sqlite://{}?mode=rwc", file.display()),
+                    _dir: Some(dir),
+                    pg_name: None,
+                }
+            }
+            Backend::Postgres => {
+                let name = unique_name("sb_test");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut postgres_admin().await)
+                    .await
+                    .expect("create database");
+                TestDb {
+                    url: postgres_url(&name),
+                    _dir: None,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(name) = self.pg_name.take() {

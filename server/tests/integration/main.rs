@@ -24,5 +24,6 @@ mod replicas;
 mod secrets;
 mod shared_definitions;
 mod tokens;
+mod upgrades;
 mod validation;
 mod watch_listener;

@@ -1553,12 +1553,11 @@ async fn fingerprint(server: &TestServer) -> Value {
         "sdk_keys": rows("SELECT id, name, revoked_at, version FROM sdk_keys ORDER BY id").await,
         "namespaces": rows("SELECT key, description FROM config_namespaces ORDER BY id").await,
         "draft": rows("SELECT namespace_id, environment_id, key, value, deleted, version FROM config_draft_entries ORDER BY namespace_id, environment_id, key").await,
-        "releases": rows("SELECT namespace_id, environment_id, version FROM config_releases ORDER BY id").await,
-        "heads": rows("SELECT namespace_id, environment_id, main_version, gray_version, latest_version FROM config_heads ORDER BY namespace_id, environment_id").await,
+        "releases": rows("SELECT subject, subject_id, environment_id, version FROM releases ORDER BY id").await,
+        "heads": rows("SELECT subject, subject_id, environment_id, main_version, latest_version FROM release_heads ORDER BY subject, subject_id, environment_id").await,
+        "gray": rows("SELECT namespace_id, environment_id, version, target FROM config_gray ORDER BY namespace_id, environment_id").await,
         "menus": rows("SELECT key, description FROM menus ORDER BY id").await,
         "menu_drafts": rows("SELECT menu_id, environment_id, items, version FROM menu_drafts ORDER BY menu_id, environment_id").await,
-        "menu_releases": rows("SELECT menu_id, environment_id, version FROM menu_releases ORDER BY id").await,
-        "menu_heads": rows("SELECT menu_id, environment_id, main_version, latest_version FROM menu_heads ORDER BY menu_id, environment_id").await,
     })
 }
 

@@ -77,10 +77,11 @@ async fn stored_text(server: &TestServer) -> String {
         .fetch_all(server.db().reader())
         .await
         .unwrap();
-    let releases: Vec<String> = sqlx::query_scalar("SELECT entries FROM config_releases")
-        .fetch_all(server.db().reader())
-        .await
-        .unwrap();
+    let releases: Vec<String> =
+        sqlx::query_scalar("SELECT content FROM releases WHERE subject = 'config'")
+            .fetch_all(server.db().reader())
+            .await
+            .unwrap();
     let audit: Vec<String> = sqlx::query_scalar(
         "SELECT COALESCE(before_json, '') || COALESCE(after_json, '') FROM audit_events",
     )

@@ -3,21 +3,23 @@
 //! finishing a gray release change what apps get; draft edits do not.
 
 use super::masking;
-use super::store::{self, Head, NamespaceRow, NewRelease};
+use super::releasable::lock_reviewed_draft;
+use super::store::{self, Head, NamespaceRow};
 use crate::AppError;
 use crate::backend::changes::Topic;
-use crate::backend::command::{Applied, AuditRecord, Command, Context, conflict, off_thread};
+use crate::backend::command::{Applied, AuditRecord, Command, Context, conflict};
 use crate::backend::db::Tx;
 use crate::backend::environments;
 use crate::backend::keyring::{self, Keyring};
+use crate::backend::releases::{self, flow, store as release_store};
 use crate::config::{
     CopyNamespace, DiscardDraft, DraftEntry, Entry, FinishGray, NewNamespace, PublishDraft,
     ReleaseKind, ReleaseSummary, RemoveEntry, RollbackRelease, SetEntry, diff_entries, is_masked,
 };
 use crate::domain::Environment;
 use crate::permissions::{Action, Resource, Subject, may};
-use crate::validation::config::{check_entries, entry_count, key_clash};
-use crate::validation::{FieldErrors, Validate};
+use crate::validation::Validate;
+use crate::validation::config::{entry_count, key_clash};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -107,32 +109,6 @@ fn stored_value(
     })
 }
 
-/// Entries with their secrets opened, to check the values a release would deliver.
-fn opened(keys: &Keyring, namespace: &str, entries: &[Entry]) -> Result<Vec<Entry>, AppError> {
-    let mut errors = FieldErrors::new();
-    let list = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            if !e.secret {
-                return e.clone();
-            }
-            match keys.open(&keyring::context(namespace, &e.key), &e.value) {
-                Ok(value) => Entry { value, ..e.clone() },
-                Err(problem) => {
-                    errors.add(
-                        format!("entries.{i}.value"),
-                        format!("The secret {} cannot be read: {problem}", e.key),
-                    );
-                    e.clone()
-                }
-            }
-        })
-        .collect();
-    errors.into_result()?;
-    Ok(list)
-}
-
 /// The entries of the main release (none before the first publish).
 async fn main_entries(
     tx: &mut Tx,
@@ -143,49 +119,6 @@ async fn main_entries(
     store::main_entries(tx, ns.id, env.id, head).await
 }
 
-/// Stores `entries` as the release `summary` describes, points the head at it (as the main
-/// release, or as the gray release for a gray one) and makes the draft equal to it.
-async fn cut_release(
-    tx: &mut Tx,
-    ctx: &Context<'_>,
-    ns: &NamespaceRow,
-    env: &Environment,
-    old: Option<&Head>,
-    summary: ReleaseSummary,
-    entries: &[Entry],
-) -> Result<ReleaseSummary, AppError> {
-    let version = summary.version;
-    store::insert_release(
-        tx,
-        &NewRelease {
-            namespace_id: ns.id,
-            environment_id: env.id,
-            version,
-            kind: summary.kind,
-            entries,
-            message: &summary.message,
-            author: &summary.author,
-            rollback_of: summary.rollback_of,
-            gray_target: summary.gray_target.as_ref(),
-        },
-        ctx.now,
-    )
-    .await
-    .map_err(|_| conflict("release", &head_json(old)))?;
-    let new_head = Head {
-        main_version: match summary.kind {
-            ReleaseKind::Gray => old.map_or(0, |h| h.main_version),
-            ReleaseKind::Publish | ReleaseKind::Rollback => version,
-        },
-        gray: summary.gray_target.clone().map(|t| (version, t)),
-        latest_version: version,
-    };
-    move_head(tx, ns, env, old, &new_head, ctx.now).await?;
-    // Removals are settled; rows that did not change keep their versions.
-    store::reset_draft(tx, ns.id, env.id, entries, &ctx.actor.name, ctx.now).await?;
-    Ok(summary)
-}
-
 fn head_json(head: Option<&Head>) -> Value {
     json!({
         "main_version": head.map_or(0, |h| h.main_version),
@@ -194,8 +127,12 @@ fn head_json(head: Option<&Head>) -> Value {
 }
 
 /// Refuses a change of what apps get while a gray release is running.
-fn no_gray_running(head: Option<&Head>) -> Result<(), AppError> {
-    match head.and_then(|h| h.gray.as_ref()) {
+async fn no_gray_running(
+    tx: &mut Tx,
+    ns: &NamespaceRow,
+    env: &Environment,
+) -> Result<(), AppError> {
+    match store::gray(tx, (ns.id, env.id)).await? {
         Some((v, _)) => Err(AppError::field(
             "gray",
             format!("Gray release v{v} is in progress: promote or abandon it first"),
@@ -216,43 +153,6 @@ async fn current_entry(
         .into_iter()
         .find(|r| r.entry.key == key && !r.deleted)
         .map(|r| r.view()))
-}
-
-/// Locks the draft and answers 409 unless it is still at the version the client reviewed.
-async fn lock_reviewed_draft(
-    tx: &mut Tx,
-    ns: &NamespaceRow,
-    env: &Environment,
-    reviewed: i64,
-) -> Result<i64, AppError> {
-    let current = store::lock_draft(tx, ns.id, env.id).await?;
-    if current != reviewed {
-        return Err(conflict("draft", &json!({"draft_version": current})));
-    }
-    Ok(current)
-}
-
-fn check_main_version(head: Option<&Head>, expected: i64) -> Result<(), AppError> {
-    if head.map_or(0, |h| h.main_version) != expected {
-        return Err(conflict("release", &head_json(head)));
-    }
-    Ok(())
-}
-
-/// Writes the head or answers 409 when another change got there first.
-async fn move_head(
-    tx: &mut Tx,
-    ns: &NamespaceRow,
-    env: &Environment,
-    old: Option<&Head>,
-    new: &Head,
-    now: i64,
-) -> Result<(), AppError> {
-    if !store::write_head(tx, ns.id, env.id, old, new, now).await? {
-        let current = store::head(tx, ns.id, env.id).await?;
-        return Err(conflict("release", &head_json(current.as_ref())));
-    }
-    Ok(())
 }
 
 impl Command for NewNamespace {
@@ -474,24 +374,17 @@ impl Command for DiscardDraft {
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
-        let draft_seen = lock_reviewed_draft(tx, &ns, env, self.draft_version).await?;
-        let head = store::head(tx, ns.id, env.id).await?;
-        let published = main_entries(tx, &ns, env, head.as_ref()).await?;
-        let rows = store::draft_rows(tx, ns.id, env.id).await?;
-        let draft = store::live_entries(&rows);
-        if diff_entries(&published, &draft).is_empty() && rows.iter().all(|r| !r.deleted) {
+        let Some(done) = flow::discard(tx, ctx, &ns, self.draft_version).await? else {
             return Ok(Applied::unchanged(()));
-        }
-        store::reset_draft(tx, ns.id, env.id, &published, &ctx.actor.name, ctx.now).await?;
-        store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
+        };
         let audit = record(
             env,
             "config_draft",
             ns.key.clone(),
             &ns.key,
             "draft.discard",
-            Some(values(&draft)),
-            Some(values(&published)),
+            Some(values(&done.draft)),
+            Some(values(&done.main)),
         );
         Ok(Applied::one((), audit))
     }
@@ -529,7 +422,7 @@ impl Command for CopyNamespace {
             ));
         }
         let source = main_entries(tx, &ns, &from, source_head.as_ref()).await?;
-        let draft_seen = lock_reviewed_draft(tx, &ns, env, self.draft_version).await?;
+        let draft_seen = lock_reviewed_draft(tx, &ns, env.id, self.draft_version).await?;
         let rows = store::draft_rows(tx, ns.id, env.id).await?;
         let draft = store::live_entries(&rows);
         if diff_entries(&draft, &source).is_empty() {
@@ -574,55 +467,30 @@ impl Command for PublishDraft {
     ) -> Result<Applied<ReleaseSummary>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
-        let draft_seen = lock_reviewed_draft(tx, &ns, env, self.draft_version).await?;
-        let head = store::head(tx, ns.id, env.id).await?;
-        check_main_version(head.as_ref(), self.main_version)?;
-        no_gray_running(head.as_ref())?;
-        let published = main_entries(tx, &ns, env, head.as_ref()).await?;
-        let draft = store::live_entries(&store::draft_rows(tx, ns.id, env.id).await?);
-        // Stored rows were checked one by one; the release is checked whole (secrets opened),
-        // compiling every entry's patterns and schema, so off the request's thread.
-        let opened = opened(ctx.keyring, &ns.key, &draft)?;
-        let errors = off_thread(move || {
-            let mut errors = FieldErrors::new();
-            check_entries(&opened, &mut errors);
-            errors
-        })
-        .await?;
-        errors.into_result()?;
-        let diff = diff_entries(&published, &draft);
-        if diff.is_empty() {
-            return Err(AppError::field(
-                "draft",
-                match head.as_ref().filter(|h| h.main_version > 0) {
-                    Some(h) => format!(
-                        "Nothing to publish: the draft matches release v{}",
-                        h.main_version
-                    ),
-                    None => "Nothing to publish: the draft is empty".to_string(),
-                },
-            ));
+        no_gray_running(tx, &ns, env).await?;
+        let partial = match &self.gray {
+            Some(target) => Some(flow::Partial {
+                kind: ReleaseKind::Gray.as_str(),
+                target: serde_json::to_string(target).map_err(|_| AppError::Internal)?,
+            }),
+            None => None,
+        };
+        let request = flow::Publish {
+            draft_version: self.draft_version,
+            main_version: self.main_version,
+            message: &self.message,
+            partial,
+        };
+        let done = flow::publish(tx, ctx, &ns, request).await?;
+        if let Some(target) = &self.gray {
+            let version = done.summary.version;
+            // A gray release started meanwhile would have moved the head first; this is the
+            // layer's own compare-and-set all the same.
+            if !store::start_gray(tx, (ns.id, env.id), version, target).await? {
+                let head = store::head(tx, ns.id, env.id).await?;
+                return Err(conflict("release", &head_json(head.as_ref())));
+            }
         }
-        let latest = head.as_ref().map_or(0, |h| h.latest_version);
-        let version = latest + 1;
-        let kind = if self.gray.is_some() {
-            ReleaseKind::Gray
-        } else {
-            ReleaseKind::Publish
-        };
-        let message = self.message.trim();
-        let summary = ReleaseSummary {
-            version,
-            kind,
-            message: message.to_string(),
-            author: ctx.actor.name.clone(),
-            created_at: ctx.now,
-            rollback_of: None,
-            gray_target: self.gray.clone(),
-            entries: draft.len(),
-        };
-        let summary = cut_release(tx, ctx, &ns, env, head.as_ref(), summary, &draft).await?;
-        store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
         let audit = record(
             env,
             "config_release",
@@ -634,13 +502,13 @@ impl Command for PublishDraft {
                 "publish"
             },
             Some(
-                json!({"version": head.as_ref().map_or(0, |h| h.main_version), "entries": values(&published)}),
+                json!({"version": done.head.map_or(0, |h| h.main_version), "entries": values(&done.main)}),
             ),
             Some(
-                json!({"version": version, "message": message, "gray": self.gray.as_ref().map(|t| t.to_string()), "entries": values(&draft)}),
+                json!({"version": done.summary.version, "message": done.summary.message, "gray": self.gray.as_ref().map(|t| t.to_string()), "entries": values(&done.draft)}),
             ),
         );
-        Ok(Applied::one(summary, audit))
+        Ok(Applied::one(done.summary, audit))
     }
 }
 
@@ -666,75 +534,27 @@ impl Command for RollbackRelease {
     ) -> Result<Applied<ReleaseSummary>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
-        let draft_seen = match self.draft_version {
-            Some(reviewed) => lock_reviewed_draft(tx, &ns, env, reviewed).await?,
-            None => store::lock_draft(tx, ns.id, env.id).await?,
+        no_gray_running(tx, &ns, env).await?;
+        let request = flow::Rollback {
+            to_version: self.to_version,
+            main_version: self.main_version,
+            draft_version: self.draft_version,
+            discard_draft: self.discard_draft,
+            message: &self.message,
         };
-        let head = store::head(tx, ns.id, env.id).await?;
-        check_main_version(head.as_ref(), self.main_version)?;
-        no_gray_running(head.as_ref())?;
-        let Some(old_head) = head.as_ref() else {
-            return Err(AppError::not_found("Release"));
-        };
-        let target = store::release(tx, ns.id, env.id, self.to_version)
-            .await?
-            .ok_or_else(|| AppError::not_found("Release"))?;
-        let published = main_entries(tx, &ns, env, head.as_ref()).await?;
-        if diff_entries(&published, &target.entries).is_empty() {
-            return Err(AppError::field(
-                "to_version",
-                format!(
-                    "Release v{} delivers what v{} (live now) delivers",
-                    self.to_version, old_head.main_version
-                ),
-            ));
-        }
-        let rows = store::draft_rows(tx, ns.id, env.id).await?;
-        let pending = diff_entries(&published, &store::live_entries(&rows)).change_count();
-        if pending > 0 && !self.discard_draft {
-            return Err(AppError::field(
-                "discard_draft",
-                format!(
-                    "The draft has {pending} unpublished change(s); confirm they are dropped, or publish them first"
-                ),
-            ));
-        }
-        if pending > 0 && self.draft_version.is_none() {
-            return Err(AppError::field(
-                "draft_version",
-                "Name the draft version whose changes you confirmed dropping",
-            ));
-        }
-        let version = old_head.latest_version + 1;
-        let message = match self.message.trim() {
-            "" => format!("Roll back to v{}", self.to_version),
-            m => m.to_string(),
-        };
-        let summary = ReleaseSummary {
-            version,
-            kind: ReleaseKind::Rollback,
-            message: message.clone(),
-            author: ctx.actor.name.clone(),
-            created_at: ctx.now,
-            rollback_of: Some(self.to_version),
-            gray_target: None,
-            entries: target.entries.len(),
-        };
-        let summary =
-            cut_release(tx, ctx, &ns, env, head.as_ref(), summary, &target.entries).await?;
-        store::bump_draft(tx, ns.id, env.id, draft_seen).await?;
+        let done = flow::roll_back(tx, ctx, &ns, request).await?;
         let audit = record(
             env,
             "config_release",
             ns.key.clone(),
             &ns.key,
             "rollback",
-            Some(json!({"version": old_head.main_version, "entries": values(&published)})),
+            Some(json!({"version": done.head.main_version, "entries": values(&done.main)})),
             Some(
-                json!({"version": version, "rollback_of": self.to_version, "message": message, "entries": values(&target.entries)}),
+                json!({"version": done.summary.version, "rollback_of": self.to_version, "message": done.summary.message, "entries": values(&done.target)}),
             ),
         );
-        Ok(Applied::one(summary, audit))
+        Ok(Applied::one(done.summary, audit))
     }
 }
 
@@ -756,6 +576,7 @@ impl Command for FinishGray {
     async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
         let env = ctx.env()?;
         let ns = store::namespace(tx, &self.namespace).await?;
+        let ids = (ns.id, env.id);
         let head = store::head(tx, ns.id, env.id).await?;
         let Some(old) = head.as_ref() else {
             return Err(AppError::not_found("Gray release"));
@@ -766,16 +587,24 @@ impl Command for FinishGray {
         if gray_version != self.gray_version {
             return Err(conflict("release", &head_json(head.as_ref())));
         }
-        let new_head = Head {
-            main_version: if self.promote {
-                gray_version
-            } else {
-                old.main_version
-            },
-            gray: None,
-            latest_version: old.latest_version,
+        let main_version = if self.promote {
+            gray_version
+        } else {
+            old.main_version
         };
-        move_head(tx, &ns, env, Some(old), &new_head, ctx.now).await?;
+        let ended = store::end_gray(tx, ids, gray_version).await?;
+        let moved = !self.promote || {
+            let new = releases::Head {
+                main_version,
+                latest_version: old.latest_version,
+            };
+            release_store::write_head::<NamespaceRow>(tx, ids, Some(old.base()), new, ctx.now)
+                .await?
+        };
+        if !ended || !moved {
+            let current = store::head(tx, ns.id, env.id).await?;
+            return Err(conflict("release", &head_json(current.as_ref())));
+        }
         let audit = record(
             env,
             "config_release",
@@ -789,7 +618,7 @@ impl Command for FinishGray {
             Some(
                 json!({"main_version": old.main_version, "gray_version": gray_version, "gray": target.to_string()}),
             ),
-            Some(json!({"main_version": new_head.main_version})),
+            Some(json!({"main_version": main_version})),
         );
         Ok(Applied::one((), audit))
     }

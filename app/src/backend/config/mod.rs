@@ -5,6 +5,7 @@ pub mod commands;
 pub mod instances;
 pub mod masking;
 pub mod queries;
+pub mod releasable;
 pub mod rotation;
 pub mod snapshot;
 pub mod store;

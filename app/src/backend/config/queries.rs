@@ -1,8 +1,9 @@
 //! Reading configuration for the dashboard and the admin API, as the reader may see it.
 
-use super::{masking, store};
+use super::masking;
+use super::store::{self, NamespaceRow};
 use crate::AppError;
-use crate::backend::releases::diff_base;
+use crate::backend::releases::queries as release_queries;
 use crate::backend::{Actor, Db, environments};
 use crate::config::{
     Draft, EnvironmentComparison, GrayRelease, NamespaceSummary, Release, ReleaseDiff,
@@ -101,7 +102,12 @@ pub async fn releases(
     let env = readable(db, actor, environment).await?;
     let mut conn = db.reader().acquire().await?;
     let ns = store::namespace(&mut conn, namespace).await?;
-    store::releases(&mut conn, ns.id, env.id, HISTORY_MAX).await
+    crate::backend::releases::store::history::<NamespaceRow>(
+        &mut conn,
+        (ns.id, env.id),
+        HISTORY_MAX,
+    )
+    .await
 }
 
 pub async fn release(
@@ -114,12 +120,11 @@ pub async fn release(
     let env = readable(db, actor, environment).await?;
     let mut conn = db.reader().acquire().await?;
     let ns = store::namespace(&mut conn, namespace).await?;
-    let release = store::release(&mut conn, ns.id, env.id, version)
-        .await?
-        .ok_or_else(|| AppError::not_found("Release"))?;
+    let release =
+        release_queries::release::<NamespaceRow>(&mut conn, (ns.id, env.id), version).await?;
     Ok(Release {
-        entries: masking::entries(&release.entries),
-        ..release
+        summary: release.summary,
+        entries: masking::entries(&release.content),
     })
 }
 
@@ -135,18 +140,13 @@ pub async fn diff(
     let env = readable(db, actor, environment).await?;
     let mut conn = db.reader().acquire().await?;
     let ns = store::namespace(&mut conn, namespace).await?;
-    let to = store::release(&mut conn, ns.id, env.id, to)
-        .await?
-        .ok_or_else(|| AppError::not_found("Release"))?;
-    let from = diff_base(from, to.summary.version, |v| {
-        store::release(&mut conn, ns.id, env.id, v)
-    })
-    .await?;
+    let (from, to) =
+        release_queries::pair::<NamespaceRow>(&mut conn, (ns.id, env.id), from, to).await?;
     let empty = Vec::new();
     Ok(ReleaseDiff {
         diff: masking::diff(diff_entries(
-            from.as_ref().map_or(&empty, |r| &r.entries),
-            &to.entries,
+            from.as_ref().map_or(&empty, |r| &r.content),
+            &to.content,
         )),
         from: from.map(|r| r.summary),
         to: to.summary,

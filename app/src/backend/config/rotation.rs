@@ -80,8 +80,9 @@ async fn drafts(tx: &mut Tx, keys: &Keyring) -> Result<usize, AppError> {
 
 async fn releases(tx: &mut Tx, keys: &Keyring) -> Result<usize, AppError> {
     let rows = sqlx::query(
-        "SELECT r.id, r.entries, n.key AS namespace FROM config_releases r \
-         JOIN config_namespaces n ON n.id = r.namespace_id WHERE r.entries LIKE '%\"secret\":true%'",
+        "SELECT r.id, r.content AS entries, n.key AS namespace FROM releases r \
+         JOIN config_namespaces n ON n.id = r.subject_id \
+         WHERE r.subject = 'config' AND r.content LIKE '%\"secret\":true%'",
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -108,13 +109,12 @@ async fn releases(tx: &mut Tx, keys: &Keyring) -> Result<usize, AppError> {
             continue;
         }
         let fresh = serde_json::to_string(&entries).map_err(|_| AppError::Internal)?;
-        let done =
-            sqlx::query("UPDATE config_releases SET entries = $1 WHERE id = $2 AND entries = $3")
-                .bind(&fresh)
-                .bind(id)
-                .bind(&text)
-                .execute(&mut **tx)
-                .await?;
+        let done = sqlx::query("UPDATE releases SET content = $1 WHERE id = $2 AND content = $3")
+            .bind(&fresh)
+            .bind(id)
+            .bind(&text)
+            .execute(&mut **tx)
+            .await?;
         if done.rows_affected() == 1 {
             count += changed;
         }

@@ -2,10 +2,11 @@
 //! and any gray release, each pre-rendered as the JSON apps receive. Every slot is a watch
 //! channel, so a new version wakes every watcher of that namespace at once, with no polling.
 
-use super::store::{self, Head};
+use super::store::{self, Head, NamespaceRow};
 use crate::AppError;
 use crate::backend::db::Db;
 use crate::backend::keyring::{self, Keyring};
+use crate::backend::releases::store as release_store;
 use crate::backend::watch_slots::WatchSlots;
 use crate::config::{Entry, GrayTarget};
 use serde_json::{Map, Value, json};
@@ -248,7 +249,9 @@ async fn served(
     if let Some(s) = known {
         return Ok(s);
     }
-    let entries = store::release_entries(conn, environment, namespace, version).await?;
+    let entries =
+        release_store::content_by_key::<NamespaceRow>(conn, environment, namespace, version)
+            .await?;
     Ok(Arc::new(Served::render(
         keys,
         environment,

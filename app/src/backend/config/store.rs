@@ -2,11 +2,9 @@
 //! them inside their transaction and queries on a reader connection.
 
 use crate::AppError;
-use crate::config::{DraftEntry, Release};
-use crate::config::{
-    Entry, EntryConstraints, GrayTarget, ReleaseKind, ReleaseSummary, RemovedEntry, ValueType,
-};
-use sqlx::any::AnyRow;
+use crate::backend::releases::{self, Ids, store as release_store};
+use crate::config::DraftEntry;
+use crate::config::{Entry, EntryConstraints, GrayTarget, RemovedEntry, ValueType};
 use sqlx::{AnyConnection, Row};
 
 pub struct NamespaceRow {
@@ -16,13 +14,32 @@ pub struct NamespaceRow {
     pub created_at: i64,
 }
 
-/// What apps get in one environment. Absent before the first publish.
+/// What apps get in one environment: the release head and, on top, the gray release running
+/// there (config's layer). Absent before the first publish.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Head {
     pub main_version: i64,
     pub gray: Option<(i64, GrayTarget)>,
     /// The highest release version so far; the next release takes the one after.
     pub latest_version: i64,
+}
+
+impl Head {
+    fn layered(base: releases::Head, gray: Option<(i64, GrayTarget)>) -> Head {
+        Head {
+            main_version: base.main_version,
+            gray,
+            latest_version: base.latest_version,
+        }
+    }
+
+    /// The head every release kind shares, without the gray layer.
+    pub fn base(&self) -> releases::Head {
+        releases::Head {
+            main_version: self.main_version,
+            latest_version: self.latest_version,
+        }
+    }
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
@@ -74,21 +91,67 @@ pub async fn all_namespaces(conn: &mut AnyConnection) -> Result<Vec<NamespaceRow
         .collect()
 }
 
-fn head_from_row(r: &AnyRow) -> Result<Head, AppError> {
-    let gray_version: Option<i64> = r.try_get("gray_version")?;
-    let gray_target: Option<String> = r.try_get("gray_target")?;
-    let gray = match (gray_version, gray_target) {
-        (Some(v), Some(t)) => Some((
-            v,
-            serde_json::from_str(&t).map_err(|e| corrupt("gray_target", e))?,
-        )),
-        _ => None,
-    };
-    Ok(Head {
-        main_version: r.try_get("main_version")?,
-        gray,
-        latest_version: r.try_get("latest_version")?,
+fn target_from_text(text: &str) -> Result<GrayTarget, AppError> {
+    serde_json::from_str(text).map_err(|e| corrupt("gray target", e))
+}
+
+/// The gray release running in an environment: (release version, target).
+pub async fn gray(
+    conn: &mut AnyConnection,
+    (namespace_id, environment_id): Ids,
+) -> Result<Option<(i64, GrayTarget)>, AppError> {
+    let row = sqlx::query(
+        "SELECT version, target FROM config_gray WHERE namespace_id = $1 AND environment_id = $2",
+    )
+    .bind(namespace_id)
+    .bind(environment_id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("version")?,
+            target_from_text(&r.try_get::<String, _>("target")?)?,
+        ))
     })
+    .transpose()
+}
+
+/// Starts gray release `version`; false when one runs already (started meanwhile).
+pub async fn start_gray(
+    conn: &mut AnyConnection,
+    (namespace_id, environment_id): Ids,
+    version: i64,
+    target: &GrayTarget,
+) -> Result<bool, AppError> {
+    let text = serde_json::to_string(target).map_err(|e| corrupt("gray target", e))?;
+    let done = sqlx::query(
+        "INSERT INTO config_gray (namespace_id, environment_id, version, target) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (namespace_id, environment_id) DO NOTHING",
+    )
+    .bind(namespace_id)
+    .bind(environment_id)
+    .bind(version)
+    .bind(text)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends gray release `version` as a compare-and-set; false when it is no longer the one running.
+pub async fn end_gray(
+    conn: &mut AnyConnection,
+    (namespace_id, environment_id): Ids,
+    version: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "DELETE FROM config_gray WHERE namespace_id = $1 AND environment_id = $2 AND version = $3",
+    )
+    .bind(namespace_id)
+    .bind(environment_id)
+    .bind(version)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn head(
@@ -96,143 +159,44 @@ pub async fn head(
     namespace_id: i64,
     environment_id: i64,
 ) -> Result<Option<Head>, AppError> {
-    let row = sqlx::query(
-        "SELECT main_version, gray_version, gray_target, latest_version FROM config_heads \
-         WHERE namespace_id = $1 AND environment_id = $2",
-    )
-    .bind(namespace_id)
-    .bind(environment_id)
-    .fetch_optional(conn)
-    .await?;
-    row.as_ref().map(head_from_row).transpose()
+    let ids = (namespace_id, environment_id);
+    let Some(base) = release_store::head::<NamespaceRow>(&mut *conn, ids).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Head::layered(base, gray(conn, ids).await?)))
 }
 
 /// Every head: (environment key, namespace key, head), for the delivery snapshot.
 pub async fn all_heads(conn: &mut AnyConnection) -> Result<Vec<(String, String, Head)>, AppError> {
-    let rows = sqlx::query(
-        "SELECT e.key AS environment, n.key AS namespace, h.main_version, h.gray_version, \
-         h.gray_target, h.latest_version FROM config_heads h \
-         JOIN environments e ON e.id = h.environment_id \
-         JOIN config_namespaces n ON n.id = h.namespace_id",
+    let bases = release_store::all_heads::<NamespaceRow>(&mut *conn).await?;
+    let grays = sqlx::query(
+        "SELECT e.key AS environment, n.key AS namespace, g.version, g.target FROM config_gray g \
+         JOIN environments e ON e.id = g.environment_id \
+         JOIN config_namespaces n ON n.id = g.namespace_id",
     )
     .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("environment")?,
-                r.try_get("namespace")?,
-                head_from_row(r)?,
-            ))
-        })
-        .collect()
-}
-
-/// Writes the head, refusing (false) when it is no longer `expected` (another publish, rollback
-/// or gray change got there first). `expected` None creates it.
-pub async fn write_head(
-    conn: &mut AnyConnection,
-    namespace_id: i64,
-    environment_id: i64,
-    expected: Option<&Head>,
-    head: &Head,
-    now: i64,
-) -> Result<bool, AppError> {
-    let (gray_version, gray_target) = match &head.gray {
-        Some((v, t)) => (
-            Some(*v),
-            Some(serde_json::to_string(t).map_err(|e| corrupt("gray_target", e))?),
-        ),
-        None => (None, None),
-    };
-    let done =
-        match expected {
-            None => {
-                sqlx::query(
-                    "INSERT INTO config_heads (namespace_id, environment_id, main_version, \
-                 gray_version, gray_target, latest_version, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                 ON CONFLICT (namespace_id, environment_id) DO NOTHING",
-                )
-                .bind(namespace_id)
-                .bind(environment_id)
-                .bind(head.main_version)
-                .bind(gray_version)
-                .bind(gray_target)
-                .bind(head.latest_version)
-                .bind(now)
-                .execute(conn)
-                .await?
-            }
-            Some(old) => sqlx::query(
-                "UPDATE config_heads SET main_version = $1, gray_version = $2, gray_target = $3, \
-                 latest_version = $4, updated_at = $5 \
-                 WHERE namespace_id = $6 AND environment_id = $7 AND main_version = $8 \
-                 AND COALESCE(gray_version, 0) = $9 AND latest_version = $10",
-            )
-            .bind(head.main_version)
-            .bind(gray_version)
-            .bind(gray_target)
-            .bind(head.latest_version)
-            .bind(now)
-            .bind(namespace_id)
-            .bind(environment_id)
-            .bind(old.main_version)
-            .bind(old.gray.as_ref().map_or(0, |(v, _)| *v))
-            .bind(old.latest_version)
-            .execute(conn)
-            .await?,
-        };
-    Ok(done.rows_affected() == 1)
-}
-
-const RELEASE_SUMMARY: &str =
-    "version, kind, message, author, created_at, rollback_of, gray_target";
-
-fn summary_from_row(r: &AnyRow, entries: usize) -> Result<ReleaseSummary, AppError> {
-    let kind: String = r.try_get("kind")?;
-    let target: Option<String> = r.try_get("gray_target")?;
-    Ok(ReleaseSummary {
-        version: r.try_get("version")?,
-        kind: ReleaseKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
-        message: r.try_get("message")?,
-        author: r.try_get("author")?,
-        created_at: r.try_get("created_at")?,
-        rollback_of: r.try_get("rollback_of")?,
-        gray_target: target
-            .map(|t| serde_json::from_str(&t).map_err(|e| corrupt("gray_target", e)))
-            .transpose()?,
-        entries,
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            (r.try_get("environment")?, r.try_get("namespace")?),
+            (
+                r.try_get("version")?,
+                target_from_text(&r.try_get::<String, _>("target")?)?,
+            ),
+        ))
     })
-}
-
-fn entries_from_text(text: &str) -> Result<Vec<Entry>, AppError> {
-    serde_json::from_str(text).map_err(|e| corrupt("release entries", e))
-}
-
-pub async fn release(
-    conn: &mut AnyConnection,
-    namespace_id: i64,
-    environment_id: i64,
-    version: i64,
-) -> Result<Option<Release>, AppError> {
-    let row = sqlx::query(&format!(
-        "SELECT {RELEASE_SUMMARY}, entries FROM config_releases \
-         WHERE namespace_id = $1 AND environment_id = $2 AND version = $3"
-    ))
-    .bind(namespace_id)
-    .bind(environment_id)
-    .bind(version)
-    .fetch_optional(conn)
-    .await?;
-    row.map(|r| {
-        let entries = entries_from_text(&r.try_get::<String, _>("entries")?)?;
-        Ok(Release {
-            summary: summary_from_row(&r, entries.len())?,
-            entries,
+    .collect::<Result<std::collections::HashMap<(String, String), (i64, GrayTarget)>, AppError>>(
+    )?;
+    Ok(bases
+        .into_iter()
+        .map(|(environment, namespace, base)| {
+            let gray = grays
+                .get(&(environment.clone(), namespace.clone()))
+                .cloned();
+            (environment, namespace, Head::layered(base, gray))
         })
-    })
-    .transpose()
+        .collect())
 }
 
 /// The entries of the main release (none before the first publish).
@@ -242,100 +206,12 @@ pub async fn main_entries(
     environment_id: i64,
     head: Option<&Head>,
 ) -> Result<Vec<Entry>, AppError> {
-    match head.filter(|h| h.main_version > 0) {
-        Some(h) => Ok(release(conn, namespace_id, environment_id, h.main_version)
-            .await?
-            .ok_or(AppError::Internal)?
-            .entries),
-        None => Ok(Vec::new()),
-    }
-}
-
-/// The entries of a release by environment and namespace key (for the delivery snapshot).
-pub async fn release_entries(
-    conn: &mut AnyConnection,
-    environment: &str,
-    namespace: &str,
-    version: i64,
-) -> Result<Vec<Entry>, AppError> {
-    let row = sqlx::query(
-        "SELECT r.entries FROM config_releases r \
-         JOIN environments e ON e.id = r.environment_id \
-         JOIN config_namespaces n ON n.id = r.namespace_id \
-         WHERE e.key = $1 AND n.key = $2 AND r.version = $3",
+    release_store::main_content::<NamespaceRow>(
+        conn,
+        (namespace_id, environment_id),
+        head.map(Head::base),
     )
-    .bind(environment)
-    .bind(namespace)
-    .bind(version)
-    .fetch_one(conn)
-    .await?;
-    entries_from_text(&row.try_get::<String, _>("entries")?)
-}
-
-/// Newest first.
-pub async fn releases(
-    conn: &mut AnyConnection,
-    namespace_id: i64,
-    environment_id: i64,
-    limit: i64,
-) -> Result<Vec<ReleaseSummary>, AppError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {RELEASE_SUMMARY}, entries FROM config_releases \
-         WHERE namespace_id = $1 AND environment_id = $2 ORDER BY version DESC LIMIT $3"
-    ))
-    .bind(namespace_id)
-    .bind(environment_id)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let entries = entries_from_text(&r.try_get::<String, _>("entries")?)?;
-            summary_from_row(r, entries.len())
-        })
-        .collect()
-}
-
-pub struct NewRelease<'a> {
-    pub namespace_id: i64,
-    pub environment_id: i64,
-    pub version: i64,
-    pub kind: ReleaseKind,
-    pub entries: &'a [Entry],
-    pub message: &'a str,
-    pub author: &'a str,
-    pub rollback_of: Option<i64>,
-    pub gray_target: Option<&'a GrayTarget>,
-}
-
-pub async fn insert_release(
-    conn: &mut AnyConnection,
-    r: &NewRelease<'_>,
-    now: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO config_releases (namespace_id, environment_id, version, kind, entries, \
-         message, author, created_at, rollback_of, gray_target) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(r.namespace_id)
-    .bind(r.environment_id)
-    .bind(r.version)
-    .bind(r.kind.as_str())
-    .bind(serde_json::to_string(r.entries).map_err(|e| corrupt("entries", e))?)
-    .bind(r.message)
-    .bind(r.author)
-    .bind(now)
-    .bind(r.rollback_of)
-    .bind(
-        r.gray_target
-            .map(serde_json::to_string)
-            .transpose()
-            .map_err(|e| corrupt("gray_target", e))?,
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// One stored draft row; `deleted` rows are removals waiting for the next publish.

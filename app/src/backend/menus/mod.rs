@@ -3,5 +3,6 @@
 
 pub mod commands;
 pub mod queries;
+pub mod releasable;
 pub mod snapshot;
 pub mod store;

@@ -1,13 +1,14 @@
 //! Reading menus for the dashboard and the admin API, as the reader may see them.
 
-use super::store;
+use super::store::{self, MenuRow};
 use crate::AppError;
-use crate::backend::releases::diff_base;
+use crate::backend::releases::queries as release_queries;
+use crate::backend::releases::store as release_store;
 use crate::backend::{Actor, Db, environments};
-use crate::config::ReleaseSummary;
 use crate::domain::Environment;
 use crate::menus::{MenuDraft, MenuRelease, MenuReleaseDiff, MenuSummary, diff_menus};
 use crate::permissions::{Action, Resource};
+use crate::releases::ReleaseSummary;
 
 /// How many releases the history lists.
 pub const HISTORY_MAX: i64 = 200;
@@ -23,7 +24,7 @@ pub async fn list(db: &Db, actor: &Actor, environment: &str) -> Result<Vec<MenuS
     let mut conn = db.reader().acquire().await?;
     let mut out = Vec::new();
     for menu in store::all_menus(&mut conn).await? {
-        let head = store::head(&mut conn, menu.id, env.id).await?;
+        let head = release_store::head::<MenuRow>(&mut conn, (menu.id, env.id)).await?;
         let main = store::main_menu(&mut conn, menu.id, env.id, head).await?;
         let draft = store::draft(&mut conn, menu.id, env.id).await?;
         let items = draft.as_ref().map_or(&main, |d| &d.items);
@@ -48,7 +49,7 @@ pub async fn draft(
     let env = readable(db, actor, environment).await?;
     let mut conn = db.reader().acquire().await?;
     let row = store::menu(&mut conn, menu).await?;
-    let head = store::head(&mut conn, row.id, env.id).await?;
+    let head = release_store::head::<MenuRow>(&mut conn, (row.id, env.id)).await?;
     let main = store::main_menu(&mut conn, row.id, env.id, head).await?;
     let draft = store::draft(&mut conn, row.id, env.id).await?;
     let items = draft
@@ -79,7 +80,7 @@ pub async fn releases(
     let env = readable(db, actor, environment).await?;
     let mut conn = db.reader().acquire().await?;
     let row = store::menu(&mut conn, menu).await?;
-    store::releases(&mut conn, row.id, env.id, HISTORY_MAX).await
+    release_store::history::<MenuRow>(&mut conn, (row.id, env.id), HISTORY_MAX).await
 }
 
 pub async fn release(
@@ -92,9 +93,11 @@ pub async fn release(
     let env = readable(db, actor, environment).await?;
     let mut conn = db.reader().acquire().await?;
     let row = store::menu(&mut conn, menu).await?;
-    store::release(&mut conn, row.id, env.id, version)
-        .await?
-        .ok_or_else(|| AppError::not_found("Release"))
+    let release = release_queries::release::<MenuRow>(&mut conn, (row.id, env.id), version).await?;
+    Ok(MenuRelease {
+        summary: release.summary,
+        tree: release.content,
+    })
 }
 
 /// `to` against `from`; without `from`, against the release before `to` (nothing for the first).
@@ -109,16 +112,11 @@ pub async fn diff(
     let env = readable(db, actor, environment).await?;
     let mut conn = db.reader().acquire().await?;
     let row = store::menu(&mut conn, menu).await?;
-    let to = store::release(&mut conn, row.id, env.id, to)
-        .await?
-        .ok_or_else(|| AppError::not_found("Release"))?;
-    let from = diff_base(from, to.summary.version, |v| {
-        store::release(&mut conn, row.id, env.id, v)
-    })
-    .await?;
+    let (from, to) =
+        release_queries::pair::<MenuRow>(&mut conn, (row.id, env.id), from, to).await?;
     let empty = crate::menus::Menu::default();
     Ok(MenuReleaseDiff {
-        diff: diff_menus(from.as_ref().map_or(&empty, |r| &r.tree), &to.tree),
+        diff: diff_menus(from.as_ref().map_or(&empty, |r| &r.content), &to.content),
         from: from.map(|r| r.summary),
         to: to.summary,
     })

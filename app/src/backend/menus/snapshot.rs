@@ -2,10 +2,11 @@
 //! tree. Each caller gets it filtered by the shared [`crate::menus::filter`], with flag gates
 //! evaluated from the flags snapshot; a publish, or a flag change, wakes every watcher.
 
-use super::store;
+use super::store::MenuRow;
 use crate::AppError;
 use crate::backend::db::Db;
 use crate::backend::flags::snapshot::EnvFlags;
+use crate::backend::releases::store as release_store;
 use crate::backend::watch_slots::WatchSlots;
 use crate::flags::EvalContext;
 use crate::flags::hash::murmur3_32;
@@ -46,15 +47,19 @@ impl MenuSnapshots {
     pub async fn reload(&self, db: &Db) -> Result<(), AppError> {
         let _one_at_a_time = self.reloading.lock().await;
         let mut conn = db.reader().acquire().await?;
-        for (environment, menu, version) in store::all_heads(&mut conn).await? {
-            if self
-                .slots
-                .get(&environment, &menu)
-                .is_some_and(|p| p.version == version)
+        for (environment, menu, head) in release_store::all_heads::<MenuRow>(&mut conn).await? {
+            let version = head.main_version;
+            if version == 0
+                || self
+                    .slots
+                    .get(&environment, &menu)
+                    .is_some_and(|p| p.version == version)
             {
                 continue;
             }
-            let items = store::release_items(&mut conn, &environment, &menu, version).await?;
+            let items =
+                release_store::content_by_key::<MenuRow>(&mut conn, &environment, &menu, version)
+                    .await?;
             let published = PublishedMenu {
                 version,
                 menu: items,

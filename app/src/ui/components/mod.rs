@@ -8,6 +8,7 @@ mod fields;
 mod notice;
 mod page_title;
 mod release_history;
+mod released_list;
 mod role_picker;
 
 pub use confirm::ConfirmButton;
@@ -18,4 +19,5 @@ pub use fields::{CheckboxField, TextField};
 pub use notice::{ErrorNotice, Notice};
 pub use page_title::title;
 pub use release_history::{ComparedReleases, HistoryData, ReleaseHistory, rollback_problem};
+pub use released_list::{ListWords, ReleasedList, ReleasedRow, release_label};
 pub use role_picker::RolePicker;

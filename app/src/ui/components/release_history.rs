@@ -4,18 +4,91 @@
 
 use super::{ConfirmButton, ErrorNotice};
 use crate::AppError;
-use crate::config::{ReleaseKind, ReleaseSummary};
+use crate::config;
+use crate::releases::{ReleaseKind, ReleaseSummary};
 use crate::time::format_utc;
 use crate::ui::style::*;
 use leptos::prelude::*;
 use leptos::server_fn::serde::{Serialize, de::DeserializeOwned};
 use std::future::Future;
 
+/// A release as a history row shows it: what every release has, and how it came to be in words.
+pub trait ShownRelease: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
+    fn version(&self) -> i64;
+    /// "publish", "rollback to v2", "gray: 10% of instances".
+    fn kind_label(&self) -> String;
+    fn message(&self) -> &str;
+    fn author(&self) -> &str;
+    fn created_at(&self) -> i64;
+    /// Entries or items it holds.
+    fn entries(&self) -> usize;
+}
+
+fn rollback_label(of: Option<i64>) -> String {
+    format!("rollback to v{}", of.unwrap_or_default())
+}
+
+impl ShownRelease for ReleaseSummary {
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn kind_label(&self) -> String {
+        match self.kind {
+            ReleaseKind::Publish => "publish".to_string(),
+            ReleaseKind::Rollback => rollback_label(self.rollback_of),
+        }
+    }
+    fn message(&self) -> &str {
+        &self.message
+    }
+    fn author(&self) -> &str {
+        &self.author
+    }
+    fn created_at(&self) -> i64 {
+        self.created_at
+    }
+    fn entries(&self) -> usize {
+        self.entries
+    }
+}
+
+impl ShownRelease for config::ReleaseSummary {
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn kind_label(&self) -> String {
+        match self.kind {
+            config::ReleaseKind::Publish => "publish".to_string(),
+            config::ReleaseKind::Rollback => rollback_label(self.rollback_of),
+            config::ReleaseKind::Gray => format!(
+                "gray: {}",
+                self.gray_target
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            ),
+        }
+    }
+    fn message(&self) -> &str {
+        &self.message
+    }
+    fn author(&self) -> &str {
+        &self.author
+    }
+    fn created_at(&self) -> i64 {
+        self.created_at
+    }
+    fn entries(&self) -> usize {
+        self.entries
+    }
+}
+
 /// Two releases compared: the diff types of config and menus.
 pub trait ComparedReleases {
+    type Summary: ShownRelease;
     /// None when `to` is the first release.
-    fn from(&self) -> Option<&ReleaseSummary>;
-    fn to(&self) -> &ReleaseSummary;
+    fn from(&self) -> Option<&Self::Summary>;
+    fn to(&self) -> &Self::Summary;
     /// The changes, as the capability shows them.
     fn changes(&self) -> AnyView;
 }
@@ -30,41 +103,27 @@ pub fn rollback_problem(e: AppError) -> AppError {
     }
 }
 
-fn kind_label(r: &ReleaseSummary) -> String {
-    match r.kind {
-        ReleaseKind::Publish => "publish".to_string(),
-        ReleaseKind::Rollback => format!("rollback to v{}", r.rollback_of.unwrap_or_default()),
-        ReleaseKind::Gray => format!(
-            "gray: {}",
-            r.gray_target
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default()
-        ),
-    }
-}
-
 /// What a release history shows: the releases and the pair being compared. The page creates it
 /// before anything suspends, like every resource: content inside a `Suspend` is built again by
 /// each server-side pass over it, so a resource created there is numbered differently on the
 /// server and in the browser, which then reads another resource's data and cannot hydrate.
-pub struct HistoryData<T: Send + Sync + 'static> {
-    releases: Resource<Result<Vec<ReleaseSummary>, AppError>>,
+pub struct HistoryData<T: ComparedReleases + Send + Sync + 'static> {
+    releases: Resource<Result<Vec<T::Summary>, AppError>>,
     compared: RwSignal<Option<(Option<i64>, i64)>>,
     diffed: Resource<Option<Result<T, AppError>>>,
 }
 
-impl<T: Send + Sync + 'static> Clone for HistoryData<T> {
+impl<T: ComparedReleases + Send + Sync + 'static> Clone for HistoryData<T> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T: Send + Sync + 'static> Copy for HistoryData<T> {}
+impl<T: ComparedReleases + Send + Sync + 'static> Copy for HistoryData<T> {}
 
 impl<T> HistoryData<T>
 where
-    T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+    T: ComparedReleases + Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
 {
     /// `scope` is (environment, key) from the route; `list` fetches its releases, newest first,
     /// again whenever `tick` changes; `diff` fetches `to` against `from` (None: against the
@@ -77,7 +136,7 @@ where
     ) -> Self
     where
         L: Fn(String, String) -> LF + Send + Sync + 'static,
-        LF: Future<Output = Result<Vec<ReleaseSummary>, AppError>> + Send + 'static,
+        LF: Future<Output = Result<Vec<T::Summary>, AppError>> + Send + 'static,
         D: Fn(String, String, Option<i64>, i64) -> DF + Clone + Send + Sync + 'static,
         DF: Future<Output = Result<T, AppError>> + Send + 'static,
     {
@@ -138,17 +197,17 @@ where
     } = data;
     let from_pick = RwSignal::new(String::new());
     let to_pick = RwSignal::new(String::new());
-    let row = move |r: ReleaseSummary| {
-        let v = r.version;
+    let row = move |r: T::Summary| {
+        let v = r.version();
         let live = v == main_version;
         view! {
             <li class="flex flex-wrap items-start justify-between gap-3 p-3" data-testid="release-row" data-version=v>
                 <div class="min-w-0">
                     <span class="font-medium">{format!("v{v}")}</span>
-                    " " <span class=BADGE>{kind_label(&r)}</span>
+                    " " <span class=BADGE>{r.kind_label()}</span>
                     {live.then(|| view! { " " <span class=BADGE_OK>"live"</span> })}
-                    <p class="text-sm">{r.message.clone()}</p>
-                    <p class="text-xs text-slate-500">{format!("{} · {} · {}", r.author, format_utc(r.created_at), count(r.entries))}</p>
+                    <p class="text-sm">{r.message().to_string()}</p>
+                    <p class="text-xs text-slate-500">{format!("{} · {} · {}", r.author(), format_utc(r.created_at()), count(r.entries()))}</p>
                 </div>
                 <div class="flex flex-wrap items-center gap-2">
                     <button type="button" class=BTN_LINK on:click=move |_| compared.set(Some((None, v)))>"Diff"</button>
@@ -191,7 +250,7 @@ where
                         match releases.await {
                             Ok(list) if list.is_empty() => view! { <p class=MUTED>"Nothing published yet."</p> }.into_any(),
                             Ok(list) => {
-                                let versions: Vec<i64> = list.iter().map(|r| r.version).collect();
+                                let versions: Vec<i64> = list.iter().map(ShownRelease::version).collect();
                                 view! {
                                     <ul class=format!("{CARD} divide-y divide-slate-100 dark:divide-slate-800")>
                                         {list.into_iter().map(row).collect_view()}
@@ -222,7 +281,7 @@ where
                         Some(Ok(d)) => view! {
                             <div class=format!("{CARD} space-y-2 p-3") data-testid="release-diff">
                                 <div class="flex items-center justify-between">
-                                    <h3 class="text-sm font-semibold">{match d.from() { Some(f) => format!("v{} → v{}", f.version, d.to().version), None => format!("v{} (first release)", d.to().version) }}</h3>
+                                    <h3 class="text-sm font-semibold">{match d.from() { Some(f) => format!("v{} → v{}", f.version(), d.to().version()), None => format!("v{} (first release)", d.to().version()) }}</h3>
                                     <button type="button" class=BTN_LINK on:click=move |_| compared.set(None)>"Close"</button>
                                 </div>
                                 {d.changes()}

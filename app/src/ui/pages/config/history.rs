@@ -9,6 +9,8 @@ use crate::ui::components::{ComparedReleases, HistoryData, ReleaseHistory, rollb
 use leptos::prelude::*;
 
 impl ComparedReleases for ReleaseDiff {
+    type Summary = ReleaseSummary;
+
     fn from(&self) -> Option<&ReleaseSummary> {
         self.from.as_ref()
     }

@@ -1,18 +1,18 @@
 //! `/config` (sends you to your environment) and `/config/:env`: the namespaces with their live
 //! version, gray release and pending draft changes, and a form for a new namespace.
 
-use super::{follow_switcher, may_config, release_label};
+use super::{follow_switcher, may_config};
 use crate::AppError;
 use crate::api::{CreateNamespace, list_namespaces};
 use crate::config::NewNamespace;
 use crate::permissions::Action;
-use crate::ui::components::{EnvironmentRedirect, ErrorNotice, Notice, TextField};
+use crate::ui::components::{
+    EnvironmentRedirect, ErrorNotice, ListWords, ReleasedList, ReleasedRow, TextField,
+};
 use crate::ui::form::Form;
 use crate::ui::style::*;
 use crate::validation::Validate;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -25,90 +25,33 @@ pub fn NamespacesPage() -> impl IntoView {
     let params = use_params_map();
     let environment = Memo::new(move |_| params.with(|p| p.get("env").unwrap_or_default()));
     follow_switcher(environment, String::new);
-    let reload = RwSignal::new(0u32);
-    let namespaces = Resource::new(
-        move || (environment.get(), reload.get()),
-        |(env, _)| list_namespaces(env),
-    );
-    let notice = RwSignal::new(None::<String>);
-    let creating = RwSignal::new(false);
-    view! {
-        <Title text="Config" />
-        <div class="space-y-6">
-            <div class="flex flex-wrap items-center justify-between gap-3">
-                <div>
-                    <h1 class=H1>"Config"</h1>
-                    <p class=MUTED>
-                        "Namespaces of typed settings apps read at runtime, in "
-                        <strong>{move || environment.get()}</strong>
-                        ". Edits collect in a shared draft until someone publishes them."
-                    </p>
-                </div>
-                {move || may_config(&environment.get(), Action::Write).then(|| view! {
-                    <button type="button" class=BTN_PRIMARY on:click=move |_| creating.set(true)>"New namespace"</button>
-                })}
-            </div>
-            <Notice message=notice />
-            {move || creating.get().then(|| view! {
-                <NewNamespaceForm
-                    environment=environment.get_untracked()
-                    done=Callback::new(move |key: String| {
-                        creating.set(false);
-                        notice.set(Some(format!("Created {key}.")));
-                        reload.update(|n| *n += 1);
-                    })
-                    cancel=Callback::new(move |_| creating.set(false))
-                />
-            })}
-            <Transition fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let env = environment.get_untracked();
-                    match namespaces.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p class=format!("{CARD} p-6 text-center text-sm text-slate-500")>"No namespaces yet."</p>
-                        }.into_any(),
-                        Ok(list) => view! {
-                            <div class=format!("{CARD} overflow-x-auto")>
-                                <table class=TABLE>
-                                    <thead><tr>
-                                        <th class=TH>"Namespace"</th>
-                                        <th class=TH>"Entries"</th>
-                                        <th class=TH>"Live"</th>
-                                        <th class=TH>"Draft"</th>
-                                    </tr></thead>
-                                    <tbody class="divide-y divide-slate-100 dark:divide-slate-800">
-                                        {list.into_iter().map(|n| {
-                                            let (href, label) = (format!("/config/{env}/{}", n.key), n.key.clone());
-                                            view! {
-                                            <tr data-testid="namespace-row" data-key=n.key.clone()>
-                                                <td class=TD>
-                                                    <A href=href attr:class=BTN_LINK>{label}</A>
-                                                    {(!n.description.is_empty()).then(|| view! { <p class="text-xs text-slate-500">{n.description.clone()}</p> })}
-                                                </td>
-                                                <td class=TD>{n.entries}</td>
-                                                <td class=TD>
-                                                    <span class={if n.main_version == 0 { BADGE } else { BADGE_OK }}>{release_label(n.main_version)}</span>
-                                                    {n.gray_version.map(|v| view! { " " <span class=BADGE_WARN>{format!("gray v{v}")}</span> })}
-                                                </td>
-                                                <td class=TD>
-                                                    {if n.pending > 0 {
-                                                        view! { <span class=BADGE_WARN data-testid="pending">{format!("{} pending", n.pending)}</span> }.into_any()
-                                                    } else {
-                                                        view! { <span class=MUTED>"published"</span> }.into_any()
-                                                    }}
-                                                </td>
-                                            </tr>
-                                        }}).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorNotice error=Signal::stored(Some(e)) /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </div>
-    }
+    let words = ListWords {
+        title: "Config",
+        intro: "Namespaces of typed settings apps read at runtime",
+        noun: "namespace",
+        count: "Entries",
+        base: "/config",
+        row_testid: "namespace-row",
+    };
+    let load = |env: String| async move {
+        Ok(list_namespaces(env)
+            .await?
+            .into_iter()
+            .map(|n| ReleasedRow {
+                key: n.key,
+                description: n.description,
+                count: n.entries,
+                main_version: n.main_version,
+                gray_version: n.gray_version,
+                pending: n.pending,
+            })
+            .collect())
+    };
+    let may_create = Signal::derive(move || may_config(&environment.get(), Action::Write));
+    let new_form = |environment, done, cancel| {
+        view! { <NewNamespaceForm environment done cancel /> }.into_any()
+    };
+    view! { <ReleasedList words environment load may_create new_form /> }
 }
 
 #[component]

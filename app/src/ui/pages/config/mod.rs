@@ -36,12 +36,3 @@ fn may_config(environment: &str, action: Action) -> bool {
 fn follow_switcher(environment: Memo<String>, suffix: impl Fn() -> String + 'static) {
     crate::ui::env_pref::follow_switcher("/config", environment, suffix)
 }
-
-/// "v3", or "nothing published" before the first release.
-pub(crate) fn release_label(version: i64) -> String {
-    if version == 0 {
-        "nothing published".into()
-    } else {
-        format!("v{version}")
-    }
-}

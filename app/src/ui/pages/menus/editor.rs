@@ -17,8 +17,8 @@ use crate::menus::{
     diff_menus, edit,
 };
 use crate::permissions::Action;
+use crate::ui::components::release_label;
 use crate::ui::components::{ConfirmButton, ErrorNotice, HistoryData, Notice, title};
-use crate::ui::pages::config::release_label;
 use crate::ui::style::*;
 use crate::validation::FieldErrors;
 use crate::validation::menus::{check_menu, parse_menu_import};

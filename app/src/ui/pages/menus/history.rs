@@ -3,12 +3,14 @@
 use super::diff_view::MenuDiffView;
 use crate::AppError;
 use crate::api::{RollbackMenuRelease, diff_menu_releases, list_menu_releases};
-use crate::config::ReleaseSummary;
 use crate::menus::{MenuReleaseDiff, RollbackMenu};
+use crate::releases::ReleaseSummary;
 use crate::ui::components::{ComparedReleases, HistoryData, ReleaseHistory, rollback_problem};
 use leptos::prelude::*;
 
 impl ComparedReleases for MenuReleaseDiff {
+    type Summary = ReleaseSummary;
+
     fn from(&self) -> Option<&ReleaseSummary> {
         self.from.as_ref()
     }
