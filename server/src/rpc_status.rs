@@ -1,11 +1,13 @@
-//! Server functions answer with 500 when a request fails before their body runs (arguments that
-//! do not parse, for instance), even though the error they carry is a client error. The body is
-//! always an `AppError` in JSON, so this gives the answer the status that error names.
+//! The one place a server function's answer gets its HTTP status. Leptos answers every server
+//! function error with 500, whether the body returned it or the request failed before the body ran
+//! (arguments that do not parse); the body is always an `AppError` in JSON, so this gives the answer
+//! the status that error names, and a 429 its `Retry-After`, as the REST API sends them.
 
 use app::AppError;
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::header::{CONTENT_LENGTH, RETRY_AFTER};
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -19,12 +21,20 @@ pub async fn correct(request: Request, next: Next) -> Response {
     }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
-        parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+        parts.headers.remove(CONTENT_LENGTH);
         return Response::from_parts(parts, Body::empty());
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::RateLimited {
+            retry_after_secs, ..
+        } = error
+        {
+            parts
+                .headers
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

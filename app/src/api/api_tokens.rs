@@ -6,11 +6,8 @@ use leptos::server_fn::codec::{GetUrl, Json};
 #[server(prefix = "/rpc", endpoint = "api-tokens/list", input = GetUrl)]
 pub async fn list_api_tokens() -> Result<Vec<ApiToken>, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::api_tokens::list(&state.db, &me.actor).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::api_tokens::list(&state.db, &me.actor).await
 }
 
 /// Issues a token; the secret is in the answer and nowhere else.

@@ -8,9 +8,6 @@ use leptos::server_fn::codec::Json;
 #[server(prefix = "/rpc", endpoint = "audit/list", input = Json)]
 pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::audit_log::list(&state.db, &me.actor, &filter).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::audit_log::list(&state.db, &me.actor, &filter).await
 }

@@ -8,25 +8,22 @@ use leptos::server_fn::codec::{GetUrl, Json};
 pub async fn login(credentials: Credentials) -> Result<SessionInfo, AppError> {
     use super::server::*;
     use crate::backend::{login, sessions};
-    respond(async {
-        let state = state()?;
-        let parts = parts()?;
-        let (token, user) = login::sign_in(
-            &state.db,
-            &state.settings,
-            &state.passwords,
-            credentials,
-            &parts,
-        )
-        .await?;
-        let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
-        set_header(
-            http::header::SET_COOKIE,
-            &sessions::set_cookie(&token, &state.settings, secure),
-        );
-        Ok(user.info())
-    })
-    .await
+    let state = state()?;
+    let parts = parts()?;
+    let (token, user) = login::sign_in(
+        &state.db,
+        &state.settings,
+        &state.passwords,
+        credentials,
+        &parts,
+    )
+    .await?;
+    let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
+    set_header(
+        http::header::SET_COOKIE,
+        &sessions::set_cookie(&token, &state.settings, secure),
+    );
+    Ok(user.info())
 }
 
 /// Ends the session and clears the cookie.
@@ -34,17 +31,14 @@ pub async fn login(credentials: Credentials) -> Result<SessionInfo, AppError> {
 pub async fn logout() -> Result<(), AppError> {
     use super::server::*;
     use crate::backend::sessions;
-    respond(async {
-        let state = state()?;
-        let parts = parts()?;
-        sessions::end(&state.db, &state.settings, &parts).await?;
-        let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
-        for cookie in sessions::clear_cookies(secure) {
-            set_header(http::header::SET_COOKIE, &cookie);
-        }
-        Ok(())
-    })
-    .await
+    let state = state()?;
+    let parts = parts()?;
+    sessions::end(&state.db, &state.settings, &parts).await?;
+    let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
+    for cookie in sessions::clear_cookies(secure) {
+        set_header(http::header::SET_COOKIE, &cookie);
+    }
+    Ok(())
 }
 
 /// Who is signed in, if anyone.
@@ -52,11 +46,8 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
     use super::server::*;
     use crate::backend::sessions;
-    respond(async {
-        let state = state()?;
-        Ok(sessions::resolve(&state.db, &state.settings, &parts()?)
-            .await?
-            .map(|s| s.info()))
-    })
-    .await
+    let state = state()?;
+    Ok(sessions::resolve(&state.db, &state.settings, &parts()?)
+        .await?
+        .map(|s| s.info()))
 }

@@ -11,21 +11,15 @@ use leptos::server_fn::codec::{GetUrl, Json};
 #[server(prefix = "/rpc", endpoint = "config/list", input = GetUrl)]
 pub async fn list_namespaces(environment: String) -> Result<Vec<NamespaceSummary>, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::config::queries::list(&state.db, &me.actor, &environment).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::config::queries::list(&state.db, &me.actor, &environment).await
 }
 
 #[server(prefix = "/rpc", endpoint = "config/draft", input = GetUrl)]
 pub async fn get_draft(environment: String, namespace: String) -> Result<Draft, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::config::queries::draft(&state.db, &me.actor, &environment, &namespace).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::config::queries::draft(&state.db, &me.actor, &environment, &namespace).await
 }
 
 /// Newest first.
@@ -35,12 +29,8 @@ pub async fn list_releases(
     namespace: String,
 ) -> Result<Vec<ReleaseSummary>, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::config::queries::releases(&state.db, &me.actor, &environment, &namespace)
-            .await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::config::queries::releases(&state.db, &me.actor, &environment, &namespace).await
 }
 
 #[server(prefix = "/rpc", endpoint = "config/release", input = GetUrl)]
@@ -50,17 +40,14 @@ pub async fn get_release(
     version: i64,
 ) -> Result<Release, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::config::queries::release(
-            &state.db,
-            &me.actor,
-            &environment,
-            &namespace,
-            version,
-        )
-        .await
-    })
+    let (state, me) = authenticated().await?;
+    crate::backend::config::queries::release(
+        &state.db,
+        &me.actor,
+        &environment,
+        &namespace,
+        version,
+    )
     .await
 }
 
@@ -73,19 +60,9 @@ pub async fn diff_releases(
     to: i64,
 ) -> Result<ReleaseDiff, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::config::queries::diff(
-            &state.db,
-            &me.actor,
-            &environment,
-            &namespace,
-            from,
-            to,
-        )
+    let (state, me) = authenticated().await?;
+    crate::backend::config::queries::diff(&state.db, &me.actor, &environment, &namespace, from, to)
         .await
-    })
-    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "config/compare", input = GetUrl)]
@@ -95,11 +72,8 @@ pub async fn compare_environments(
     to: String,
 ) -> Result<EnvironmentComparison, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::config::queries::compare(&state.db, &me.actor, &namespace, &from, &to).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::config::queries::compare(&state.db, &me.actor, &namespace, &from, &to).await
 }
 
 #[server(prefix = "/rpc", endpoint = "config/instances", input = GetUrl)]
@@ -108,17 +82,14 @@ pub async fn list_instances(
     namespace: String,
 ) -> Result<Vec<InstanceView>, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::config::queries::instances(
-            &state.db,
-            &me.actor,
-            &state.delivery,
-            &environment,
-            &namespace,
-        )
-        .await
-    })
+    let (state, me) = authenticated().await?;
+    crate::backend::config::queries::instances(
+        &state.db,
+        &me.actor,
+        &state.delivery,
+        &environment,
+        &namespace,
+    )
     .await
 }
 

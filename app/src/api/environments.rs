@@ -7,11 +7,8 @@ use leptos::server_fn::codec::{GetUrl, Json};
 #[server(prefix = "/rpc", endpoint = "environments/list", input = GetUrl)]
 pub async fn list_environments() -> Result<Vec<Environment>, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::environments::list(&state.db, &me.actor).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::environments::list(&state.db, &me.actor).await
 }
 
 #[server(prefix = "/rpc", endpoint = "environments/create", input = Json)]

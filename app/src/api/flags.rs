@@ -15,38 +15,32 @@ pub async fn list_flags(
     remembered: Option<String>,
 ) -> Result<FlagListing, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        let environment = shown_environment(
-            &state,
-            &me,
-            query.environment.as_deref(),
-            remembered.as_deref(),
-        )
-        .await?;
-        let query = FlagQuery {
-            // An unknown name stays, for the query's own error.
-            environment: environment
-                .as_ref()
-                .map(|e| e.key.clone())
-                .or(query.environment.clone()),
-            ..query
-        };
-        let page = crate::backend::flags::queries::list(&state.db, &me.actor, &query).await?;
-        Ok(FlagListing { environment, page })
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    let environment = shown_environment(
+        &state,
+        &me,
+        query.environment.as_deref(),
+        remembered.as_deref(),
+    )
+    .await?;
+    let query = FlagQuery {
+        // An unknown name stays, for the query's own error.
+        environment: environment
+            .as_ref()
+            .map(|e| e.key.clone())
+            .or(query.environment.clone()),
+        ..query
+    };
+    let page = crate::backend::flags::queries::list(&state.db, &me.actor, &query).await?;
+    Ok(FlagListing { environment, page })
 }
 
 /// A flag, its settings in every environment the user may see, and the segments rules can use.
 #[server(prefix = "/rpc", endpoint = "flags/get", input = GetUrl)]
 pub async fn get_flag(key: String) -> Result<FlagDetail, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::flags::queries::detail(&state.db, &me.actor, &key).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::flags::queries::detail(&state.db, &me.actor, &key).await
 }
 
 #[server(prefix = "/rpc", endpoint = "flags/create", input = Json)]

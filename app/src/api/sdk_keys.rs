@@ -14,27 +14,23 @@ pub async fn list_sdk_keys(
 ) -> Result<SdkKeyListing, AppError> {
     use super::server::*;
     use crate::permissions::{Action, Resource, may};
-    respond(async {
-        let (state, me) = authenticated().await?;
-        let environment =
-            shown_environment(&state, &me, environment.as_deref(), remembered.as_deref())
-                .await?
-                .ok_or_else(|| AppError::not_found("Environment"))?;
-        if me.actor.subject.role_in(&environment.key).is_none() {
-            return Err(AppError::Forbidden);
-        }
-        let keys = if may(
-            &me.actor.subject,
-            Action::Read,
-            Resource::SdkKeys(environment.scope()),
-        ) {
-            Some(crate::backend::sdk_keys::list(&state.db, &me.actor, &environment).await?)
-        } else {
-            None
-        };
-        Ok(SdkKeyListing { environment, keys })
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    let environment = shown_environment(&state, &me, environment.as_deref(), remembered.as_deref())
+        .await?
+        .ok_or_else(|| AppError::not_found("Environment"))?;
+    if me.actor.subject.role_in(&environment.key).is_none() {
+        return Err(AppError::Forbidden);
+    }
+    let keys = if may(
+        &me.actor.subject,
+        Action::Read,
+        Resource::SdkKeys(environment.scope()),
+    ) {
+        Some(crate::backend::sdk_keys::list(&state.db, &me.actor, &environment).await?)
+    } else {
+        None
+    };
+    Ok(SdkKeyListing { environment, keys })
 }
 
 /// Issues a key; the secret is in the answer and nowhere else.

@@ -6,11 +6,8 @@ use leptos::server_fn::codec::{GetUrl, Json};
 #[server(prefix = "/rpc", endpoint = "segments/list", input = GetUrl)]
 pub async fn list_segments() -> Result<Vec<Segment>, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::flags::segments::list(&state.db, &me.actor).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::flags::segments::list(&state.db, &me.actor).await
 }
 
 #[server(prefix = "/rpc", endpoint = "segments/create", input = Json)]

@@ -1,14 +1,12 @@
-//! Plumbing for server function bodies: reach the server state, authenticate, and put the error's
-//! HTTP status on the response.
+//! Plumbing for server function bodies: reach the server state and authenticate. (An error's HTTP
+//! status is set in one place for every server function: `server/src/rpc_status.rs`.)
 
 use crate::AppError;
 use crate::backend::AppState;
 use crate::backend::sessions::{self, SignedIn};
-use http::StatusCode;
 use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
-use std::future::Future;
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -19,26 +17,6 @@ pub fn state() -> Result<AppState, AppError> {
 
 pub fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or(AppError::Internal)
-}
-
-/// Runs a server function body and turns an error into the matching HTTP status (and a 429's
-/// `Retry-After`, as the REST API sends it).
-pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-    let result = body.await;
-    if let Err(e) = &result
-        && let Some(response) = use_context::<ResponseOptions>()
-    {
-        response.set_status(
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        );
-        if let AppError::RateLimited {
-            retry_after_secs, ..
-        } = e
-        {
-            set_header(http::header::RETRY_AFTER, &retry_after_secs.to_string());
-        }
-    }
-    result
 }
 
 pub fn set_header(name: http::HeaderName, value: &str) {
@@ -82,9 +60,6 @@ pub async fn shown_environment(
 
 /// Runs a command for the signed-in user through the command layer.
 pub async fn run<C: crate::backend::command::Command>(command: C) -> Result<C::Output, AppError> {
-    respond(async {
-        let (state, me) = authenticated().await?;
-        state.execute(&me.actor, command).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    state.execute(&me.actor, command).await
 }

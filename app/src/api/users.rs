@@ -6,11 +6,8 @@ use leptos::server_fn::codec::{GetUrl, Json};
 #[server(prefix = "/rpc", endpoint = "users/list", input = GetUrl)]
 pub async fn list_users() -> Result<Vec<User>, AppError> {
     use super::server::*;
-    respond(async {
-        let (state, me) = authenticated().await?;
-        crate::backend::users::list(&state.db, &me.actor).await
-    })
-    .await
+    let (state, me) = authenticated().await?;
+    crate::backend::users::list(&state.db, &me.actor).await
 }
 
 #[server(prefix = "/rpc", endpoint = "users/create", input = Json)]
