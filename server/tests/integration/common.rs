@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use app::backend::clock::Clock;
 use app::backend::keyring::Keyring;
 use app::backend::{AppState, Db, Settings};
 use leptos::config::LeptosOptions;
@@ -256,6 +257,8 @@ pub struct TestServer {
     pub base: String,
     pub state: AppState,
     pub backend: Backend,
+    /// The server's "now": tests move it forward rather than sleeping until something expires.
+    pub clock: Clock,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     running: server::serve::Running,
@@ -277,7 +280,17 @@ impl TestServer {
     pub async fn start_with_http(backend: Backend, settings: Settings, http: Http) -> TestServer {
         let test_db = TestDb::create(backend).await;
         let url = test_db.url.clone();
-        Self::start_on(backend, settings, http, url, Some(test_db), test_keyring()).await
+        let clock = Clock::adjustable();
+        Self::start_on(
+            backend,
+            settings,
+            http,
+            url,
+            Some(test_db),
+            test_keyring(),
+            clock,
+        )
+        .await
     }
 
     /// With its own secret keys (none, or a rotated list).
@@ -285,7 +298,8 @@ impl TestServer {
         let test_db = TestDb::create(backend).await;
         let url = test_db.url.clone();
         let (settings, http) = (Settings::default(), Http::default());
-        Self::start_on(backend, settings, http, url, Some(test_db), keyring).await
+        let clock = Clock::adjustable();
+        Self::start_on(backend, settings, http, url, Some(test_db), keyring, clock).await
     }
 
     /// Another server on this one's database with other secret keys (a restart after a
@@ -299,11 +313,13 @@ impl TestServer {
             other.url.clone(),
             None,
             keyring,
+            other.clock.clone(),
         )
         .await
     }
 
-    /// A second server process on the same database (as another replica would run).
+    /// A second server process on the same database (as another replica would run), on the same
+    /// clock (replicas share the wall time).
     pub async fn start_sharing(other: &TestServer) -> TestServer {
         Self::start_sharing_with_http(other, Http::default()).await
     }
@@ -317,6 +333,7 @@ impl TestServer {
             other.url.clone(),
             None,
             other.state.db.keyring().clone(),
+            other.clock.clone(),
         )
         .await
     }
@@ -328,11 +345,13 @@ impl TestServer {
         url: String,
         test_db: Option<TestDb>,
         keyring: Keyring,
+        clock: Clock,
     ) -> TestServer {
         let db = Db::connect(&url, 5)
             .await
             .expect("connect")
-            .with_keyring(keyring);
+            .with_keyring(keyring)
+            .with_clock(clock.clone());
         db.migrate().await.expect("migrate");
         let admin = BootstrapAdmin {
             email: ADMIN_EMAIL.into(),
@@ -363,12 +382,18 @@ impl TestServer {
             base: format!("http://{addr}"),
             state,
             backend,
+            clock,
             shutdown: Some(tx),
             task: Some(task),
             running,
             _db: test_db,
             url,
         }
+    }
+
+    /// Moves this server's clock (and that of every server sharing it) forward.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.clock.advance(by);
     }
 
     /// The database this server uses (for other processes sharing it).
