@@ -75,13 +75,40 @@ pub fn switchboard(data: &std::path::Path) -> std::process::Command {
     c
 }
 
-/// Waits until something listens at `addr`.
+/// Polls `check` until it gives a value, and returns it; panics with `what` and `check`'s last
+/// word if that takes longer than `deadline`. What a test waits for (a server's state, a change
+/// reaching a replica) is asked for directly, so the test goes on as soon as it holds and a
+/// slow machine only makes it slower, never wrong; the deadline only bounds a failing test.
+pub async fn eventually<T, E, F, Fut>(deadline: std::time::Duration, what: &str, mut check: F) -> T
+where
+    E: std::fmt::Display,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        let last = match check().await {
+            Ok(value) => return value,
+            Err(last) => last,
+        };
+        assert!(
+            start.elapsed() < deadline,
+            "{what}: not within {deadline:?} ({last})"
+        );
+        // Between two looks, not a guess at how long the wait takes.
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// Waits until something listens at `addr` (blocking: for tests that run the real binary from
+/// plain threads).
 pub fn wait_for(url: &str, deadline: std::time::Duration) {
     let start = std::time::Instant::now();
     while start.elapsed() < deadline {
         if std::net::TcpStream::connect(url).is_ok() {
             return;
         }
+        // Between two connection attempts, as in `eventually`.
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     panic!("{url} never answered");
