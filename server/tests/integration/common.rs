@@ -286,6 +286,8 @@ pub struct TestServer {
     pub backend: Backend,
     /// The server's "now": tests move it forward rather than sleeping until something expires.
     pub clock: Clock,
+    /// Watch streams and long polls open on this server.
+    pub streams: server::delivery::streams::Streams,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     running: server::serve::Running,
@@ -396,7 +398,9 @@ impl TestServer {
             .await
             .expect("start");
         let state = running.state.clone();
-        let router = server::app::router_with(state.clone(), 64 * 1024, &http);
+        let streams = server::delivery::streams::Streams::new(http.streams_per_key);
+        let router =
+            server::app::router_with_streams(state.clone(), 64 * 1024, &http, streams.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             server::delivery::listener::serve_with(listener, router, &http, async {
@@ -410,6 +414,7 @@ impl TestServer {
             state,
             backend,
             clock,
+            streams,
             shutdown: Some(tx),
             task: Some(task),
             running,

@@ -543,7 +543,12 @@ async fn long_polls_answer_on_change_or_after_the_wait(backend: Backend) {
     assert!(started.elapsed() >= Duration::from_millis(290));
     // Current, then a publish: answered with the new version.
     let publisher = async {
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Once the long poll waits: a publish before it would be answered at once, untested.
+        eventually(Duration::from_secs(10), "the long poll waits", || {
+            let open = server.streams.total();
+            async move { (open > 0).then_some(()).ok_or("no long poll open") }
+        })
+        .await;
         set(
             &admin,
             "limit",
