@@ -129,6 +129,10 @@ pub async fn render(
         .set(idle as f64);
     // Every snapshot moves to the same change-log revision together.
     metrics::gauge!("switchboard_snapshot_revision").set(state.delivery.revision() as f64);
+    // 0 on PostgreSQL while the LISTEN connection is down: changes made on other replicas then
+    // arrive only with the periodic revision check, seconds later.
+    metrics::gauge!("switchboard_following_changes")
+        .set(f64::from(u8::from(state.delivery.is_following())));
     metrics::gauge!("switchboard_snapshot_age_seconds").set(
         state
             .delivery

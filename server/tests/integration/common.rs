@@ -100,6 +100,28 @@ where
     }
 }
 
+/// The sum of `name`'s samples whose labels include `labels` (`method="POST"`, say; "" for all)
+/// on `base`'s `/metrics` now. One `client` for every look: each new connection shows in
+/// `http_connections_open`.
+pub async fn metric(client: &reqwest::Client, base: &str, name: &str, labels: &str) -> f64 {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("scrape /metrics")
+        .text()
+        .await
+        .expect("read /metrics");
+    text.lines()
+        .filter(|l| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(['{', ' ']))
+        })
+        .filter(|l| l.contains(labels))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 /// Waits until something listens at `addr` (blocking: for tests that run the real binary from
 /// plain threads).
 pub fn wait_for(url: &str, deadline: std::time::Duration) {
