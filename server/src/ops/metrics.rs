@@ -84,6 +84,9 @@ pub async fn track(request: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
     let method = method_label(request.method());
+    // With `http_requests_total`, what is in flight (or never ended) right now.
+    metrics::counter!("http_requests_started_total", "method" => method, "route" => route.clone())
+        .increment(1);
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
