@@ -19,6 +19,22 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
 }
 
 pub fn router_with(state: AppState, max_body_bytes: usize, http: &Http) -> Router {
+    router_with_streams(
+        state,
+        max_body_bytes,
+        http,
+        streams::Streams::new(http.streams_per_key),
+    )
+}
+
+/// [`router_with`], counting open watch streams and long polls in `streams`, which the caller
+/// keeps (the integration tests wait on it).
+pub fn router_with_streams(
+    state: AppState,
+    max_body_bytes: usize,
+    http: &Http,
+    streams: streams::Streams,
+) -> Router {
     // Record from the first request on, not from the first scrape.
     metrics::handle();
     // Rendering the app to list its routes is Leptos work, so it belongs on the render thread.
@@ -74,6 +90,6 @@ pub fn router_with(state: AppState, max_body_bytes: usize, http: &Http) -> Route
         .layer(axum::Extension(metrics::ScrapeToken(
             http.metrics_token.as_deref().map(Into::into),
         )))
-        .layer(axum::Extension(streams::Streams::new(http.streams_per_key)))
+        .layer(axum::Extension(streams))
         .with_state(state)
 }

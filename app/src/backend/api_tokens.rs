@@ -7,7 +7,7 @@
 
 use super::actor::Actor;
 use super::command::{Applied, AuditRecord, Command, Context, conflict, snapshot};
-use super::db::{Db, Tx, flag, now_ms};
+use super::db::{Db, Tx, flag};
 use super::roles::{self, Holder};
 use super::secrets;
 use crate::AppError;
@@ -53,7 +53,7 @@ pub async fn list(db: &Db, actor: &Actor) -> Result<Vec<ApiToken>, AppError> {
     .fetch_all(db.reader())
     .await?;
     let mut roles = roles::all(db, Holder::Token).await?;
-    let now = now_ms();
+    let now = db.now();
     rows.iter()
         .map(|row| {
             let mut t = from_row(row, now)?;
@@ -86,7 +86,7 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<Actor>, AppErr
     if !secret.starts_with(ADMIN_PREFIX) {
         return Ok(None);
     }
-    let now = now_ms();
+    let now = db.now();
     // The owner check backs up the revocation SetUserDisabled does: a token must never outlive
     // its owner's access, whatever path disabled them.
     let row = sqlx::query(

@@ -6,7 +6,7 @@
 use super::actor::Actor;
 use super::audit_log;
 use super::changes::{self, Topic};
-use super::db::{Db, Tx, now_ms};
+use super::db::{Db, Tx};
 use super::environments;
 use super::keyring::Keyring;
 use crate::AppError;
@@ -136,7 +136,7 @@ pub async fn execute<C: Command>(
     let ctx = Context {
         actor,
         environment,
-        now: now_ms(),
+        now: db.now(),
         keyring: db.keyring(),
     };
     let command_topics = command.topics();

@@ -4,6 +4,7 @@
 //! millisecond timestamps. SQLite writes go through a single-connection pool so concurrent
 //! commands queue in-process instead of failing with SQLITE_BUSY.
 
+use super::clock::Clock;
 use super::keyring::Keyring;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
@@ -54,6 +55,10 @@ pub struct Db {
     write: AnyPool,
     /// Seals and opens secret config values; empty until [`Db::with_keyring`].
     keyring: Arc<Keyring>,
+    /// "Now" for whatever expires or is stamped (see [`Clock`]); carried here, like the keyring,
+    /// because the command layer, sessions, sign-in and tokens are all handed a `Db`, including
+    /// by the command line, which has no `AppState`.
+    clock: Clock,
 }
 
 impl Db {
@@ -105,6 +110,7 @@ impl Db {
             read,
             write,
             keyring: Arc::default(),
+            clock: Clock::system(),
         })
     }
 
@@ -116,6 +122,21 @@ impl Db {
 
     pub fn keyring(&self) -> &Keyring {
         &self.keyring
+    }
+
+    /// The same database read with another clock (tests: one they can move forward).
+    pub fn with_clock(mut self, clock: Clock) -> Db {
+        self.clock = clock;
+        self
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Milliseconds since the epoch by this handle's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     pub async fn migrate(&self) -> Result<(), DbError> {
@@ -190,6 +211,8 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The system time. Whatever must follow a test's clock (expiry, throttling, timestamps written
+/// by commands) reads [`Db::now`] instead.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -82,7 +82,7 @@ pub async fn run(db: Db, settings: std::sync::Arc<Settings>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match purge(&db, &settings, super::db::now_ms()).await {
+        match purge(&db, &settings, db.now()).await {
             Ok(p) if p != Purged::default() => tracing::debug!(?p, "purged old rows"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "purging old rows failed"),

@@ -6,7 +6,7 @@
 //! so at most the configured number of passwords is ever checked per account (and per address)
 //! per window, however many arrive at once. A correct password gives its reservations back.
 
-use super::db::{Backend, Db, Tx, now_ms};
+use super::db::{Backend, Db, Tx};
 use super::passwords::PasswordGate;
 use super::request_info;
 use super::sessions::{self, SignedIn};
@@ -65,7 +65,7 @@ pub async fn sign_in(
     credentials.validate()?;
     let email = rules::normalize_email(&credentials.email);
     let ip = request_info::client_ip(parts, settings);
-    let now = now_ms();
+    let now = db.now();
 
     let mut limits = vec![Limit {
         scope: Scope::Account,

@@ -4,6 +4,7 @@ pub mod actor;
 pub mod api_tokens;
 pub mod audit_log;
 pub mod changes;
+pub mod clock;
 pub mod command;
 pub mod config;
 pub mod db;

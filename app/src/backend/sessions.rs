@@ -3,7 +3,7 @@
 //! disabled or their password is reset.
 
 use super::actor::Actor;
-use super::db::{Db, now_ms};
+use super::db::Db;
 use super::request_info;
 use super::roles::{self, Holder};
 use super::secrets;
@@ -47,7 +47,7 @@ pub async fn create(
     parts: &Parts,
 ) -> Result<String, AppError> {
     let token = secrets::generate("");
-    let now = now_ms();
+    let now = db.now();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
          VALUES ($1, $2, $3, $3, $4, $5, $6)",
@@ -81,7 +81,7 @@ pub async fn resolve(
     .fetch_optional(db.reader())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let now = now_ms();
+    let now = db.now();
     let last_seen: i64 = row.try_get("last_seen_at")?;
     let expires: i64 = row.try_get("expires_at")?;
     let disabled = row.try_get::<i64, _>("disabled")? != 0;

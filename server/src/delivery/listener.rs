@@ -133,9 +133,13 @@ impl Connection {
         };
         match route {
             Route::Lean(request) => {
+                let _open = OpenConnection::count("watch");
                 lean_http::answer(stream, self.router, *request, limits.idle_timeout).await;
             }
-            Route::Hyper => self.hyper(stream, peer).await,
+            Route::Hyper => {
+                let _open = OpenConnection::count("http");
+                self.hyper(stream, peer).await
+            }
             Route::Gone => {}
         }
     }
@@ -161,6 +165,24 @@ impl Connection {
         // Ends at once when idle, after the answer in flight otherwise.
         connection.as_mut().graceful_shutdown();
         let _ = connection.await;
+    }
+}
+
+/// One connection in the `http_connections_open` gauge, by who answers it, for as long as it is
+/// held: how close the server is to `max_connections`, and how many are watch streams.
+struct OpenConnection(metrics::Gauge);
+
+impl OpenConnection {
+    fn count(handler: &'static str) -> OpenConnection {
+        let gauge = metrics::gauge!("http_connections_open", "handler" => handler);
+        gauge.increment(1.0);
+        OpenConnection(gauge)
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.decrement(1.0);
     }
 }
 

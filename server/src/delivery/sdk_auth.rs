@@ -3,7 +3,6 @@
 
 use crate::delivery::error::DeliveryError;
 use app::backend::AppState;
-use app::backend::db::now_ms;
 use app::backend::request_info::bearer;
 use app::backend::sdk_keys::KeyEntry;
 use axum::extract::FromRequestParts;
@@ -37,7 +36,7 @@ fn authenticate(parts: &Parts, state: &AppState) -> Result<Arc<KeyEntry>, Delive
     state
         .delivery
         .keys
-        .authenticate(&secret, now_ms())
+        .authenticate(&secret, state.db.now())
         .ok_or_else(missing_key)
 }
 

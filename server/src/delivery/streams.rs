@@ -53,6 +53,13 @@ impl Streams {
         let open = self.0.open.lock().unwrap_or_else(|p| p.into_inner());
         open.get(&key).copied().unwrap_or(0)
     }
+
+    /// Streams every key holds open now (a long poll is counted before it starts waiting, so a
+    /// test can tell it is waiting without guessing how long that takes).
+    pub fn total(&self) -> usize {
+        let open = self.0.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.values().sum()
+    }
 }
 
 /// One counted stream; dropping it gives the slot back.
@@ -117,6 +124,7 @@ mod tests {
         assert_eq!(streams.count(1), 1);
         let _a3 = streams.open(1).unwrap();
         assert_eq!(streams.count(1), 2);
+        assert_eq!(streams.total(), 3);
     }
 
     #[test]

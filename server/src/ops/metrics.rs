@@ -84,6 +84,9 @@ pub async fn track(request: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".to_string());
     let method = method_label(request.method());
+    // With `http_requests_total`, what is in flight (or never ended) right now.
+    metrics::counter!("http_requests_started_total", "method" => method, "route" => route.clone())
+        .increment(1);
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
@@ -129,6 +132,10 @@ pub async fn render(
         .set(idle as f64);
     // Every snapshot moves to the same change-log revision together.
     metrics::gauge!("switchboard_snapshot_revision").set(state.delivery.revision() as f64);
+    // 0 on PostgreSQL while the LISTEN connection is down: changes made on other replicas then
+    // arrive only with the periodic revision check, seconds later.
+    metrics::gauge!("switchboard_following_changes")
+        .set(f64::from(u8::from(state.delivery.is_following())));
     metrics::gauge!("switchboard_snapshot_age_seconds").set(
         state
             .delivery

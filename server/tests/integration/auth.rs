@@ -115,6 +115,21 @@ async fn failed_sign_ins_are_throttled_per_account(backend: Backend) {
     server
         .sign_in("other@test.example", "other long passphrase")
         .await;
+    // The throttle lasts the window (15 minutes), not longer.
+    server.advance_clock(Duration::from_secs(14 * 60));
+    let (status, _) = s
+        .rpc(
+            "login",
+            json!({"credentials": {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}}),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "still inside the window"
+    );
+    server.advance_clock(Duration::from_secs(60));
+    server.admin().await;
     server.stop().await;
 }
 
@@ -158,14 +173,24 @@ async fn sign_out_ends_the_session(backend: Backend) {
 }
 
 async fn sessions_end_after_idle_and_absolute_limits(backend: Backend) {
+    const HOUR: Duration = Duration::from_secs(3600);
     let settings = Settings {
-        session_idle: Duration::from_millis(1500),
+        session_idle: 8 * HOUR,
         ..Settings::default()
     };
     let server = TestServer::start_with(backend, settings).await;
     let s = server.admin().await;
     assert_eq!(s.rpc_get("users/list").await.0, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(1700)).await;
+    // Activity keeps an idle session going: 14 hours after sign-in, used every 7.
+    for _ in 0..2 {
+        server.advance_clock(7 * HOUR);
+        assert_eq!(
+            s.rpc_get("users/list").await.0,
+            StatusCode::OK,
+            "a session used within the idle limit goes on"
+        );
+    }
+    server.advance_clock(8 * HOUR + Duration::from_secs(1));
     assert_eq!(
         s.rpc_get("users/list").await.0,
         StatusCode::UNAUTHORIZED,
@@ -174,17 +199,18 @@ async fn sessions_end_after_idle_and_absolute_limits(backend: Backend) {
     server.stop().await;
 
     let settings = Settings {
-        session_absolute: Duration::from_millis(1500),
+        session_idle: 8 * HOUR,
+        session_absolute: 24 * HOUR,
         ..Settings::default()
     };
     let server = TestServer::start_with(backend, settings).await;
     let s = server.admin().await;
     for _ in 0..3 {
         // Activity keeps an idle timer alive, but not the absolute one.
+        server.advance_clock(7 * HOUR);
         assert_eq!(s.rpc_get("users/list").await.0, StatusCode::OK);
-        tokio::time::sleep(Duration::from_millis(300)).await;
     }
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    server.advance_clock(4 * HOUR);
     assert_eq!(
         s.rpc_get("users/list").await.0,
         StatusCode::UNAUTHORIZED,

@@ -1,6 +1,6 @@
 //! The `switchboard` binary as an operator runs it.
 
-use crate::common::{free_port, switchboard, wait_for};
+use crate::common::{eventually, free_port, metric, switchboard, wait_for};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -148,7 +148,21 @@ fn serve_hints_at_the_first_admin_logs_json_and_stops_gracefully() {
                 c.post(url).json(&serde_json::json!({"credentials": {"email": "x@example.com", "password": "some long passphrase"}})).send().await.map(|r| r.status())
             }));
         }
-        tokio::time::sleep(Duration::from_millis(40)).await;
+        // SIGTERM once every sign-in reached the server (one still in the listen backlog would
+        // be refused, not cut off) and some are still being answered (the password checks take
+        // a while), or the test would not test anything.
+        let scrape = reqwest::Client::new();
+        eventually(Duration::from_secs(10), "sign-ins in flight", || async {
+            let post = r#"method="POST""#;
+            let started = metric(&scrape, &base, "http_requests_started_total", post).await;
+            let ended = metric(&scrape, &base, "http_requests_total", post).await;
+            if started >= 12.0 && ended < 12.0 {
+                Ok(())
+            } else {
+                Err(format!("{started} started, {ended} ended"))
+            }
+        })
+        .await;
         let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
         let mut out = Vec::new();
         for h in handles {
@@ -204,7 +218,7 @@ fn sigterm_exits_within_the_grace_period_whatever_connections_are_open() {
         .unwrap();
     wait_for(&addr, Duration::from_secs(20));
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (results, waited) = rt.block_on(async {
+    let outcome = rt.block_on(async {
         let mut idle = TcpStream::connect(&addr).await.unwrap();
         idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: idle\r\n\r\n")
             .await
@@ -219,8 +233,16 @@ fn sigterm_exits_within_the_grace_period_whatever_connections_are_open() {
             .unwrap();
         let mut slow = TcpStream::connect(&addr).await.unwrap();
         slow.write_all(b"GET /healthz HTTP/1.1\r\nHo").await.unwrap();
-        // Past the lean path's look at each new connection (at most a second).
-        tokio::time::sleep(Duration::from_millis(1200)).await;
+        // Once the lean path's look at each new connection is over and hyper has them all (a
+        // connection still being looked at would just be dropped at SIGTERM, untested): the idle,
+        // stalled and slow ones, and the one these looks go over.
+        let base = format!("http://{addr}");
+        let scrape = reqwest::Client::new();
+        eventually(Duration::from_secs(10), "hyper holds every connection", || async {
+            let open = metric(&scrape, &base, "http_connections_open", r#"handler="http""#).await;
+            (open >= 4.0).then_some(()).ok_or(format!("{open} open"))
+        })
+        .await;
         let client = reqwest::Client::new();
         let mut in_flight = Vec::new();
         for _ in 0..4 {
@@ -230,27 +252,34 @@ fn sigterm_exits_within_the_grace_period_whatever_connections_are_open() {
                 c.post(url).json(&serde_json::json!({"credentials": {"email": "x@example.com", "password": "some long passphrase"}})).send().await.map(|r| r.status())
             }));
         }
-        tokio::time::sleep(Duration::from_millis(40)).await;
-        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        // Once they reached the server (the stalled request is a POST too).
+        eventually(Duration::from_secs(10), "sign-ins in flight", || async {
+            let post = r#"method="POST""#;
+            let started = metric(&scrape, &base, "http_requests_started_total", post).await;
+            (started >= 5.0).then_some(()).ok_or(format!("{started} started"))
+        })
+        .await;
+        let pid = child.id();
+        let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
         let sent = std::time::Instant::now();
+        let exited =
+            tokio::task::spawn_blocking(move || child.wait().map(|status| (status, sent.elapsed())));
         let mut results = Vec::new();
         for h in in_flight {
             results.push(h.await.unwrap());
         }
-        let waited = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break Some((status, sent.elapsed()));
-            }
-            if sent.elapsed() > Duration::from_secs(20) {
-                break None;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let waited = match tokio::time::timeout(Duration::from_secs(20), exited).await {
+            Ok(exit) => Some(exit.unwrap().unwrap()),
+            Err(_) => None,
         };
         drop((idle, stalled, slow));
-        (results, waited)
+        (results, waited, pid)
     });
+    let (results, waited, pid) = outcome;
     let Some((status, took)) = waited else {
-        let _ = child.kill();
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
         panic!("still running 20 s after SIGTERM (grace period: 2 s)");
     };
     assert!(status.success(), "exits cleanly after SIGTERM: {status}");

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use app::backend::clock::Clock;
 use app::backend::keyring::Keyring;
 use app::backend::{AppState, Db, Settings};
 use leptos::config::LeptosOptions;
@@ -74,13 +75,62 @@ pub fn switchboard(data: &std::path::Path) -> std::process::Command {
     c
 }
 
-/// Waits until something listens at `addr`.
+/// Polls `check` until it gives a value, and returns it; panics with `what` and `check`'s last
+/// word if that takes longer than `deadline`. What a test waits for (a server's state, a change
+/// reaching a replica) is asked for directly, so the test goes on as soon as it holds and a
+/// slow machine only makes it slower, never wrong; the deadline only bounds a failing test.
+pub async fn eventually<T, E, F, Fut>(deadline: std::time::Duration, what: &str, mut check: F) -> T
+where
+    E: std::fmt::Display,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        let last = match check().await {
+            Ok(value) => return value,
+            Err(last) => last,
+        };
+        assert!(
+            start.elapsed() < deadline,
+            "{what}: not within {deadline:?} ({last})"
+        );
+        // Between two looks, not a guess at how long the wait takes.
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// The sum of `name`'s samples whose labels include `labels` (`method="POST"`, say; "" for all)
+/// on `base`'s `/metrics` now. One `client` for every look: each new connection shows in
+/// `http_connections_open`.
+pub async fn metric(client: &reqwest::Client, base: &str, name: &str, labels: &str) -> f64 {
+    let text = client
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("scrape /metrics")
+        .text()
+        .await
+        .expect("read /metrics");
+    text.lines()
+        .filter(|l| {
+            l.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(['{', ' ']))
+        })
+        .filter(|l| l.contains(labels))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// Waits until something listens at `addr` (blocking: for tests that run the real binary from
+/// plain threads).
 pub fn wait_for(url: &str, deadline: std::time::Duration) {
     let start = std::time::Instant::now();
     while start.elapsed() < deadline {
         if std::net::TcpStream::connect(url).is_ok() {
             return;
         }
+        // Between two connection attempts, as in `eventually`.
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     panic!("{url} never answered");
@@ -285,6 +335,10 @@ pub struct TestServer {
     pub base: String,
     pub state: AppState,
     pub backend: Backend,
+    /// The server's "now": tests move it forward rather than sleeping until something expires.
+    pub clock: Clock,
+    /// Watch streams and long polls open on this server.
+    pub streams: server::delivery::streams::Streams,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
     running: server::serve::Running,
@@ -306,7 +360,17 @@ impl TestServer {
     pub async fn start_with_http(backend: Backend, settings: Settings, http: Http) -> TestServer {
         let test_db = TestDb::create(backend).await;
         let url = test_db.url.clone();
-        Self::start_on(backend, settings, http, url, Some(test_db), test_keyring()).await
+        let clock = Clock::adjustable();
+        Self::start_on(
+            backend,
+            settings,
+            http,
+            url,
+            Some(test_db),
+            test_keyring(),
+            clock,
+        )
+        .await
     }
 
     /// With its own secret keys (none, or a rotated list).
@@ -314,7 +378,8 @@ impl TestServer {
         let test_db = TestDb::create(backend).await;
         let url = test_db.url.clone();
         let (settings, http) = (Settings::default(), Http::default());
-        Self::start_on(backend, settings, http, url, Some(test_db), keyring).await
+        let clock = Clock::adjustable();
+        Self::start_on(backend, settings, http, url, Some(test_db), keyring, clock).await
     }
 
     /// Another server on this one's database with other secret keys (a restart after a
@@ -328,11 +393,13 @@ impl TestServer {
             other.url.clone(),
             None,
             keyring,
+            other.clock.clone(),
         )
         .await
     }
 
-    /// A second server process on the same database (as another replica would run).
+    /// A second server process on the same database (as another replica would run), on the same
+    /// clock (replicas share the wall time).
     pub async fn start_sharing(other: &TestServer) -> TestServer {
         Self::start_sharing_with_http(other, Http::default()).await
     }
@@ -346,6 +413,7 @@ impl TestServer {
             other.url.clone(),
             None,
             other.state.db.keyring().clone(),
+            other.clock.clone(),
         )
         .await
     }
@@ -357,11 +425,13 @@ impl TestServer {
         url: String,
         test_db: Option<TestDb>,
         keyring: Keyring,
+        clock: Clock,
     ) -> TestServer {
         let db = Db::connect(&url, 5)
             .await
             .expect("connect")
-            .with_keyring(keyring);
+            .with_keyring(keyring)
+            .with_clock(clock.clone());
         db.migrate().await.expect("migrate");
         let admin = BootstrapAdmin {
             email: ADMIN_EMAIL.into(),
@@ -379,7 +449,9 @@ impl TestServer {
             .await
             .expect("start");
         let state = running.state.clone();
-        let router = server::app::router_with(state.clone(), 64 * 1024, &http);
+        let streams = server::delivery::streams::Streams::new(http.streams_per_key);
+        let router =
+            server::app::router_with_streams(state.clone(), 64 * 1024, &http, streams.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             server::delivery::listener::serve_with(listener, router, &http, async {
@@ -392,12 +464,19 @@ impl TestServer {
             base: format!("http://{addr}"),
             state,
             backend,
+            clock,
+            streams,
             shutdown: Some(tx),
             task: Some(task),
             running,
             _db: test_db,
             url,
         }
+    }
+
+    /// Moves this server's clock (and that of every server sharing it) forward.
+    pub fn advance_clock(&self, by: std::time::Duration) {
+        self.clock.advance(by);
     }
 
     /// The database this server uses (for other processes sharing it).

@@ -543,7 +543,12 @@ async fn long_polls_answer_on_change_or_after_the_wait(backend: Backend) {
     assert!(started.elapsed() >= Duration::from_millis(290));
     // Current, then a publish: answered with the new version.
     let publisher = async {
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        // Once the long poll waits: a publish before it would be answered at once, untested.
+        eventually(Duration::from_secs(10), "the long poll waits", || {
+            let open = server.streams.total();
+            async move { (open > 0).then_some(()).ok_or("no long poll open") }
+        })
+        .await;
         set(
             &admin,
             "limit",
@@ -677,8 +682,14 @@ async fn a_release_published_on_one_process_reaches_watchers_of_another() {
         .unwrap();
     assert_eq!(watch.status(), StatusCode::OK);
     let mut events = Events::new(watch);
-    // B's LISTEN connection is up once it serves; give it a moment to subscribe before publishing.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // B serves before its LISTEN connection is up; a publish before that would reach B only by
+    // the periodic revision check, seconds later, and not test the notification.
+    let scrape = reqwest::Client::new();
+    eventually(Duration::from_secs(10), "B listens for changes", || async {
+        let following = metric(&scrape, &b.base, "switchboard_following_changes", "").await;
+        (following > 0.0).then_some(()).ok_or("not yet")
+    })
+    .await;
     for v in 2..=4 {
         let (status, body) = on_a
             .put(

@@ -412,27 +412,34 @@ async fn unreadable_flags_answer_errors_not_500s(backend: Backend) {
 async fn changes_reach_every_server_process(backend: Backend) {
     let a = TestServer::start(backend).await;
     let b = TestServer::start_sharing(&a).await;
-    while !b.state.delivery.is_following() {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually(
+        Duration::from_secs(10),
+        "B follows other processes' changes",
+        || {
+            let following = b.state.delivery.is_following();
+            async move { following.then_some(()).ok_or("not following") }
+        },
+    )
+    .await;
     let before = b.state.delivery.peer_refreshes();
     let (admin, key) = setup(&a, "staging").await;
     checkout_flag(&admin, "staging").await;
     let ctx = json!({"context": {"targetingKey": "u1", "country": "CA"}});
     // The promise is convergence within RESYNC (every second on SQLite); three times that leaves
     // room for a machine running dozens of test servers at once without hiding a missed change.
-    let deadline = std::time::Instant::now() + app::backend::delivery::RESYNC * 3;
-    loop {
-        let (status, body) = evaluate(&b, &key, "checkout-v2", ctx.clone()).await;
-        if status == StatusCode::OK && body["value"] == true {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "server B never saw the key and flag made on A: {status} {body}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually(
+        app::backend::delivery::RESYNC * 3,
+        "server B sees the key and flag made on A",
+        || async {
+            let (status, body) = evaluate(&b, &key, "checkout-v2", ctx.clone()).await;
+            if status == StatusCode::OK && body["value"] == true {
+                Ok(())
+            } else {
+                Err(format!("{status} {body}"))
+            }
+        },
+    )
+    .await;
     assert!(
         b.state.delivery.peer_refreshes() > before,
         "B learned of A's changes from A (notification or change log), not by chance"

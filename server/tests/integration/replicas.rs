@@ -6,7 +6,7 @@ use crate::common::*;
 use app::backend::delivery::RESYNC;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const BOUND: Duration = Duration::from_secs(2 * RESYNC.as_secs() + 2);
 
@@ -28,18 +28,15 @@ async fn within_bound(
     what: &str,
     done: impl Fn(StatusCode, &Value) -> bool,
 ) {
-    let start = Instant::now();
-    loop {
+    eventually(BOUND, what, || async {
         let (status, body) = bulk(server, key).await;
         if done(status, &body) {
-            return;
+            Ok(())
+        } else {
+            Err(format!("{status} {body}"))
         }
-        assert!(
-            start.elapsed() < BOUND,
-            "{what}: not seen within {BOUND:?}: {status} {body}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    })
+    .await
 }
 
 fn serves(flag: &'static str) -> impl Fn(StatusCode, &Value) -> bool {

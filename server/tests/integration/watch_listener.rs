@@ -271,7 +271,8 @@ async fn streams_carry_cors_headers_and_heads_may_come_in_pieces() {
     let mut stream = TcpStream::connect(server.base.trim_start_matches("http://"))
         .await
         .unwrap();
-    // The request line, then the rest after a pause.
+    // The request line, then the rest after a pause. The pause is what is under test: without
+    // it both writes may reach the server as one read, and the head would not come in pieces.
     stream.write_all(&text.as_bytes()[..30]).await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
     stream.write_all(&text.as_bytes()[30..]).await.unwrap();
