@@ -2,7 +2,7 @@
 //! security, metrics and body-size layers.
 
 use crate::config::Http;
-use crate::delivery::{self, ofrep, streams};
+use crate::delivery::{self, streams};
 use crate::ops::{health, metrics};
 use crate::{openapi, render_thread, rest, rpc_status, security, static_files};
 use app::backend::AppState;
@@ -73,9 +73,7 @@ pub fn router_with_streams(
         .route("/api/openapi.json", get(openapi::serve))
         // The handlers' attributes carry the full paths, under rest::BASE.
         .merge(rest::router())
-        .merge(ofrep::router())
-        .merge(delivery::config::router())
-        .merge(delivery::menus::router())
+        .merge(delivery::api().split_for_parts().0)
         // The site's wasm, js and css: off the render thread, precompressed, cached by hash.
         .merge(static_files::router(
             &state.leptos_options,

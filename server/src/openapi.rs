@@ -102,17 +102,8 @@ fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
         title = "Switchboard admin API",
         description = "Everything the dashboard does, for automation. Authenticate with an admin API token.",
     ),
-    // The delivery APIs. The admin API's paths come from its router (`rest::api`), which routes
-    // and documents each handler from its attribute; `document` adds them.
-    paths(
-        crate::delivery::ofrep::evaluate_flag,
-        crate::delivery::ofrep::evaluate_flags,
-        crate::delivery::config::fetch,
-        crate::delivery::config::watch,
-        crate::delivery::menus::fetch,
-        crate::delivery::menus::fetch_with_body,
-        crate::delivery::menus::watch,
-    ),
+    // The paths come from the routers (`rest::api`, `delivery::api`), which route and document
+    // each handler from its attribute; `document` adds them.
     modifiers(&BearerAuth),
     tags(
         (name = "users", description = "People who sign in to the dashboard"),
@@ -127,13 +118,12 @@ fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
 )]
 pub struct ApiDoc;
 
-/// [`ApiDoc`] (info, tags, security schemes, the delivery APIs) with the admin API's paths and
-/// schemas from its router, listed first.
+/// [`ApiDoc`] (info, tags, security schemes) with the paths and schemas of the admin API, then
+/// of the delivery APIs, from their routers.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    let delivery = std::mem::take(&mut doc.paths);
     doc.merge(rest::api().into_openapi());
-    doc.paths.merge(delivery);
+    doc.merge(crate::delivery::api().into_openapi());
     SharedRefusals.modify(&mut doc);
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     doc

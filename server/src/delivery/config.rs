@@ -13,12 +13,10 @@ use app::backend::config::snapshot::{NamespaceState, Rendered, Served};
 use app::backend::db::now_ms;
 use app::backend::delivery::Delivery;
 use app::config::duration;
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
@@ -27,6 +25,8 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::cors::{Any, CorsLayer};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The longest a long poll may wait.
 pub const WAIT_MAX: Duration = Duration::from_secs(60);
@@ -36,7 +36,8 @@ pub const INSTANCE_ID_MAX: usize = 128;
 const INSTANCE_HEADER: &str = "x-instance-id";
 const LABELS_HEADER: &str = "x-instance-labels";
 
-pub fn router() -> Router<AppState> {
+/// Each route declared once, by its handler's `#[utoipa::path]` (see [`super::api`]).
+pub fn api() -> OpenApiRouter<AppState> {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET])
@@ -53,9 +54,9 @@ pub fn router() -> Router<AppState> {
             HeaderName::from_static("x-config-version"),
             HeaderName::from_static("x-config-release"),
         ]);
-    Router::new()
-        .route("/api/v1/config/{environment}/{namespace}", get(fetch))
-        .route("/api/v1/config/{environment}/{namespace}/watch", get(watch))
+    OpenApiRouter::new()
+        .routes(routes!(fetch))
+        .routes(routes!(watch))
         .layer(cors)
 }
 

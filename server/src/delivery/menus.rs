@@ -15,12 +15,10 @@ use app::backend::menus::snapshot::{PublishedMenu, Rendered, render};
 use app::flags::EvalContext;
 use app::menus::Caller;
 use app::validation::menus::{permission, role};
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 use serde::Deserialize;
@@ -28,6 +26,8 @@ use serde_json::{Map, Value};
 use std::convert::Infallible;
 use std::sync::Arc;
 use tower_http::cors::{Any, CorsLayer};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Per caller: more roles or permission codes than a menu could sensibly test.
 pub const CODES_MAX: usize = 500;
@@ -36,7 +36,8 @@ pub const ATTRIBUTES_MAX: usize = 50;
 pub const LOCALE_MAX: usize = 35;
 pub const USER_ID_MAX: usize = 256;
 
-pub fn router() -> Router<AppState> {
+/// Each route declared once, by its handler's `#[utoipa::path]` (see [`super::api`]).
+pub fn api() -> OpenApiRouter<AppState> {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::POST])
@@ -48,12 +49,9 @@ pub fn router() -> Router<AppState> {
             HeaderName::from_static("last-event-id"),
         ])
         .expose_headers([header::ETAG, HeaderName::from_static("x-menu-version")]);
-    Router::new()
-        .route(
-            "/api/v1/menus/{environment}/{menu}",
-            get(fetch).post(fetch_with_body),
-        )
-        .route("/api/v1/menus/{environment}/{menu}/watch", get(watch))
+    OpenApiRouter::new()
+        .routes(routes!(fetch, fetch_with_body))
+        .routes(routes!(watch))
         .layer(cors)
 }
 

@@ -12,3 +12,13 @@ pub mod ofrep;
 pub mod sdk_auth;
 pub mod streams;
 pub mod wakeups;
+
+use app::backend::AppState;
+use utoipa_axum::router::OpenApiRouter;
+
+/// The delivery APIs. As in the admin API (`rest::api`), each route is declared once, by its
+/// handler's `#[utoipa::path]` attribute: `routes!` routes it and documents it, so what apps can
+/// call and what the OpenAPI document says cannot disagree. Each API keeps its own CORS layer.
+pub fn api() -> OpenApiRouter<AppState> {
+    ofrep::api().merge(config::api()).merge(menus::api())
+}

@@ -7,17 +7,18 @@ use crate::delivery::sdk_auth::SdkEnvironment;
 use app::backend::AppState;
 use app::backend::db::now_ms;
 use app::flags::{CompiledFlag, EvalContext, Evaluation, Reason};
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use tower_http::cors::{Any, CorsLayer};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub fn router() -> Router<AppState> {
+/// Each route declared once, by its handler's `#[utoipa::path]` (see [`super::api`]).
+pub fn api() -> OpenApiRouter<AppState> {
     // Browser apps on other origins evaluate flags too (OpenFeature's web provider).
     let cors = CorsLayer::new()
         .allow_origin(Any)
@@ -30,9 +31,9 @@ pub fn router() -> Router<AppState> {
         ])
         .expose_headers([header::ETAG])
         .max_age(std::time::Duration::from_secs(3600));
-    Router::new()
-        .route("/ofrep/v1/evaluate/flags/{key}", post(evaluate_flag))
-        .route("/ofrep/v1/evaluate/flags", post(evaluate_flags))
+    OpenApiRouter::new()
+        .routes(routes!(evaluate_flag))
+        .routes(routes!(evaluate_flags))
         .layer(cors)
 }
 
