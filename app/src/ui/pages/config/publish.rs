@@ -5,7 +5,7 @@ use super::diff_view::DiffView;
 use crate::AppError;
 use crate::api::Publish;
 use crate::config::{Draft, GrayTarget, PublishDraft, Selector};
-use crate::ui::components::ErrorNotice;
+use crate::ui::components::PublishForm;
 use crate::ui::style::*;
 use crate::validation::{FieldErrors, Validate};
 use leptos::prelude::*;
@@ -86,40 +86,31 @@ pub fn PublishDialog(draft: Draft, done: Callback<String>, cancel: Callback<()>)
     let nothing = pending.is_empty();
     let summary = pending.summary();
     let gray_running = draft.gray.clone();
+    let submit = Callback::new(move |_| {
+        submitted.set(true);
+        error.set(None);
+        let (input, errors) = input.get_untracked();
+        if errors.is_empty() {
+            publish.dispatch(Publish { input });
+        }
+    });
     view! {
-        <form
-            class=format!("{CARD} space-y-4 border-indigo-300 p-4 dark:border-indigo-800")
-            aria-label="Publish"
-            novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                submitted.set(true);
-                error.set(None);
-                let (input, errors) = input.get_untracked();
-                if errors.is_empty() {
-                    publish.dispatch(Publish { input });
-                }
-            }
+        <PublishForm
+            noun="namespace"
+            main_version
+            summary
+            diff=view! { <DiffView diff=pending before="Live now" after="After publishing" /> }.into_any()
+            message
+            message_error=error_of("message")
+            busy=publish.pending()
+            nothing
+            error=Signal::derive(move || error.get().filter(|e| e.field_errors().is_none()))
+            submit
+            cancel
         >
-            <h2 class="text-base font-semibold">{format!("Publish: {summary}")}</h2>
-            <p class=MUTED>{if main_version == 0 { "The first release of this namespace here.".to_string() } else { format!("Against v{main_version}, which apps get now.") }}</p>
-            <DiffView diff=pending before="Live now" after="After publishing" />
             {gray_running.map(|g| view! {
                 <p class="text-sm text-amber-700 dark:text-amber-300">{format!("Gray release v{} ({}) is in progress: promote or abandon it before publishing again.", g.version, g.target)}</p>
             })}
-            <div class="space-y-1">
-                <label class=LABEL for="publish-message">"Message"</label>
-                <textarea
-                    id="publish-message"
-                    rows="2"
-                    class=INPUT
-                    placeholder="What changes and why"
-                    aria-invalid=move || if error_of("message").get().is_some() { "true" } else { "false" }
-                    prop:value=move || message.get()
-                    on:input=move |ev| message.set(event_target_value(&ev))
-                ></textarea>
-                <p class="text-xs text-red-600 dark:text-red-400" role="alert" data-field-error="message">{move || error_of("message").get()}</p>
-            </div>
             <fieldset class="space-y-2">
                 <label class="inline-flex items-center gap-2 text-sm">
                     <input type="checkbox" prop:checked=move || gray.get() on:change=move |ev| gray.set(event_target_checked(&ev)) />
@@ -156,11 +147,6 @@ pub fn PublishDialog(draft: Draft, done: Callback<String>, cancel: Callback<()>)
                 </Show>
             </fieldset>
             {move || server_fields.with(|f| f.0.iter().map(|(k, m)| view! { <p class="text-sm text-red-700 dark:text-red-300" role="alert" data-testid="publish-problem">{format!("{k}: {m}")}</p> }).collect_view())}
-            <ErrorNotice error=Signal::derive(move || error.get().filter(|e| e.field_errors().is_none())) />
-            <div class="flex gap-2">
-                <button type="submit" class=BTN_PRIMARY disabled=move || publish.pending().get() || nothing>"Publish"</button>
-                <button type="button" class=BTN_SECONDARY on:click=move |_| cancel.run(())>"Cancel"</button>
-            </div>
-        </form>
+        </PublishForm>
     }
 }
