@@ -44,10 +44,6 @@ impl Releasable for NamespaceRow {
         self.id
     }
 
-    fn key(&self) -> &str {
-        &self.key
-    }
-
     fn count(content: &Vec<Entry>) -> usize {
         content.len()
     }

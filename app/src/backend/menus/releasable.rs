@@ -42,10 +42,6 @@ impl Releasable for MenuRow {
         self.id
     }
 
-    fn key(&self) -> &str {
-        &self.key
-    }
-
     fn count(content: &Menu) -> usize {
         content.count()
     }

@@ -20,7 +20,7 @@ pub use store::{Head, SummaryRow};
 pub type Ids = (i64, i64);
 
 /// A kind of thing that changes for apps only by release. Implemented by the row type of one
-/// subject (a namespace, a menu), which carries its id and key.
+/// subject (a namespace, a menu), which carries its id.
 pub trait Releasable: Send + Sync {
     /// The `subject` column of the release tables.
     const SUBJECT: &'static str;
@@ -37,7 +37,6 @@ pub trait Releasable: Send + Sync {
     fn version(summary: &Self::Summary) -> i64;
 
     fn id(&self) -> i64;
-    fn key(&self) -> &str;
 
     /// The number of entries or items a release shows in the history.
     fn count(content: &Self::Content) -> usize;

@@ -46,7 +46,7 @@ fn content_from_text<R: Releasable>(text: &str) -> Result<R::Content, AppError> 
     serde_json::from_str(text).map_err(|e| corrupt(R::SUBJECT, e))
 }
 
-pub fn content_to_text<R: Releasable>(content: &R::Content) -> Result<String, AppError> {
+fn content_to_text<R: Releasable>(content: &R::Content) -> Result<String, AppError> {
     serde_json::to_string(content).map_err(|e| corrupt(R::SUBJECT, e))
 }
 
