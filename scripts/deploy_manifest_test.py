@@ -2,7 +2,7 @@
 """Checks the deployment files in deploy/ without a container engine or a cluster.
 
 What the server reads is taken from the sources, not from a list kept by hand:
-  - server/src and app/src: the names passed to the configuration lookup in config.rs (`get("…")`,
+  - the Rust crates' sources (server, app, backend): the names passed to the configuration lookup in config.rs (`get("…")`,
     `number("…", …)`: any function parameter typed `impl Fn(&str) -> Option<String>` and any
     closure in the same file whose first parameter is the variable's name) and every
     `std::env::var("…")` / `var_os("…")`;
@@ -113,10 +113,10 @@ def rust_code(path):
 
 def names_read_by_rust():
     found = {}
-    files = sorted(glob.glob(os.path.join(ROOT, "server/src/**/*.rs"), recursive=True)
-                   + glob.glob(os.path.join(ROOT, "app/src/**/*.rs"), recursive=True))
+    files = sorted(path for crate in ("server", "app", "backend")
+                   for path in glob.glob(os.path.join(ROOT, crate, "src/**/*.rs"), recursive=True))
     if not files:
-        problem("no Rust sources under server/src and app/src")
+        problem("no Rust sources under server/src, app/src and backend/src")
     for path in files:
         code = rust_code(path)
         for m in re.finditer(r'\benv::var(?:_os)?\(\s*"(' + NAME + r')"\s*\)', code):

@@ -23,11 +23,11 @@ scripts/ensure-postgres.sh
 
 step "format and lints (ssr and hydrate builds)"
 cargo fmt --all --check
-cargo clippy -p switchboard-core -p app -p server --features app/ssr --all-targets -- -D warnings
-cargo clippy -p switchboard-core -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p switchboard-core -p switchboard-error -p switchboard-backend -p app -p server --features app/ssr --all-targets -- -D warnings
+cargo clippy -p switchboard-core -p switchboard-error -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests (SQLite and PostgreSQL)"
-cargo test -p switchboard-core -p app -p server --features app/ssr
+cargo test -p switchboard-core -p switchboard-error -p switchboard-backend -p app -p server --features app/ssr
 
 step "release build (server binary and site: wasm, js, css, precompressed)"
 cargo leptos build --release --precompress --split

@@ -5,7 +5,7 @@ use crate::config::Http;
 use crate::delivery::{self, streams};
 use crate::ops::{health, metrics};
 use crate::{openapi, render_thread, rest, rpc_status, security, static_files};
-use app::backend::AppState;
+use app::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::routing::get;

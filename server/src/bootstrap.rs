@@ -4,8 +4,8 @@
 
 use crate::config::BootstrapAdmin;
 use app::AppError;
-use app::backend::{Actor, Db, execute, users};
 use app::domain::{NewUser, User};
+use switchboard_backend::{Actor, Db, execute, users};
 
 pub const NO_USERS_HINT: &str = "No users exist yet. Create the first administrator with \
 `switchboard create-user --admin --email you@example.com` (it asks for the password), or start \

@@ -1,12 +1,12 @@
 //! Configuration from environment variables (documented in the README's table). Bad values stop
 //! the server with a message naming the variable.
 
-use app::backend::Settings;
-use app::backend::keyring::Keyring;
-use app::backend::proxies::TrustedProxies;
-use app::backend::settings::{self, CookieSecure};
 use std::path::PathBuf;
 use std::time::Duration;
+use switchboard_backend::Settings;
+use switchboard_backend::keyring::Keyring;
+use switchboard_backend::proxies::TrustedProxies;
+use switchboard_backend::settings::{self, CookieSecure};
 
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -6,12 +6,12 @@
 use crate::config::Config;
 use crate::serve::open_database;
 use app::AppError;
-use app::backend::command::Command;
-use app::backend::config::rotation::RotateSecrets;
-use app::backend::{Actor, execute};
 use app::domain::{KeyScope, NewSdkKey};
 use app::flags::{ImportReport, ImportUnleash};
 use std::path::Path;
+use switchboard_backend::command::Command;
+use switchboard_backend::config::rotation::RotateSecrets;
+use switchboard_backend::{Actor, execute};
 
 async fn run<C: Command>(config: &Config, how: &str, command: C) -> Result<C::Output, String> {
     let db = open_database(config).await?;

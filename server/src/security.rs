@@ -3,12 +3,13 @@
 //! request guard of the dashboard's server functions.
 
 use app::AppError;
-use app::backend::{AppState, Settings, request_info};
+use app::AppState;
 use axum::extract::{Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use switchboard_backend::{Settings, request_info};
 
 const NOTHING_ALLOWED: &str = "default-src 'none'; frame-ancestors 'none'";
 

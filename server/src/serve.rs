@@ -2,10 +2,11 @@
 
 use crate::bootstrap;
 use crate::config::{BootstrapAdmin, Config};
-use app::backend::passwords::PasswordGate;
-use app::backend::{AppState, Db, Settings};
+use app::AppState;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
+use switchboard_backend::passwords::PasswordGate;
+use switchboard_backend::{Db, Settings};
 use tokio::net::TcpListener;
 
 /// Opens the database (creating the SQLite data directory), and applies migrations.
@@ -66,7 +67,7 @@ pub async fn start(
         Err(e) => return Err(format!("cannot create the first administrator: {e}")),
     }
     let delivery = Arc::new(
-        app::backend::delivery::Delivery::load(&db)
+        switchboard_backend::delivery::Delivery::load(&db)
             .await
             .map_err(|e| format!("cannot load flags for delivery: {e}"))?,
     );
@@ -96,7 +97,7 @@ pub async fn start(
         })
     };
     // Ended sessions, old sign-in failures and old change log entries.
-    let purger = tokio::spawn(app::backend::housekeeping::run(
+    let purger = tokio::spawn(switchboard_backend::housekeeping::run(
         db.clone(),
         state.settings.clone(),
     ));

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::{GetUrl, Json};
 pub async fn list_api_tokens() -> Result<Vec<ApiToken>, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::api_tokens::list(&state.db, &me.actor).await
+    switchboard_backend::api_tokens::list(&state.db, &me.actor).await
 }
 
 /// Issues a token; the secret is in the answer and nowhere else.

@@ -9,5 +9,5 @@ use leptos::server_fn::codec::Json;
 pub async fn list_audit(filter: AuditFilter) -> Result<AuditPage, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::audit_log::list(&state.db, &me.actor, &filter).await
+    switchboard_backend::audit_log::list(&state.db, &me.actor, &filter).await
 }

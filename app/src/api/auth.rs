@@ -7,7 +7,7 @@ use leptos::server_fn::codec::{GetUrl, Json};
 #[server(prefix = "/rpc", endpoint = "login", input = Json)]
 pub async fn login(credentials: Credentials) -> Result<SessionInfo, AppError> {
     use super::server::*;
-    use crate::backend::{login, sessions};
+    use switchboard_backend::{login, sessions};
     let state = state()?;
     let parts = parts()?;
     let (token, user) = login::sign_in(
@@ -18,7 +18,7 @@ pub async fn login(credentials: Credentials) -> Result<SessionInfo, AppError> {
         &parts,
     )
     .await?;
-    let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
+    let secure = switchboard_backend::request_info::secure_cookies(&parts, &state.settings);
     set_header(
         http::header::SET_COOKIE,
         &sessions::set_cookie(&token, &state.settings, secure),
@@ -30,11 +30,11 @@ pub async fn login(credentials: Credentials) -> Result<SessionInfo, AppError> {
 #[server(prefix = "/rpc", endpoint = "logout", input = Json)]
 pub async fn logout() -> Result<(), AppError> {
     use super::server::*;
-    use crate::backend::sessions;
+    use switchboard_backend::sessions;
     let state = state()?;
     let parts = parts()?;
     sessions::end(&state.db, &state.settings, &parts).await?;
-    let secure = crate::backend::request_info::secure_cookies(&parts, &state.settings);
+    let secure = switchboard_backend::request_info::secure_cookies(&parts, &state.settings);
     for cookie in sessions::clear_cookies(secure) {
         set_header(http::header::SET_COOKIE, &cookie);
     }
@@ -45,7 +45,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/rpc", endpoint = "session", input = GetUrl)]
 pub async fn current_session() -> Result<Option<SessionInfo>, AppError> {
     use super::server::*;
-    use crate::backend::sessions;
+    use switchboard_backend::sessions;
     let state = state()?;
     Ok(sessions::resolve(&state.db, &state.settings, &parts()?)
         .await?

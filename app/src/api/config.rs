@@ -12,14 +12,15 @@ use leptos::server_fn::codec::{GetUrl, Json};
 pub async fn list_namespaces(environment: String) -> Result<Vec<NamespaceSummary>, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::config::queries::list(&state.db, &me.actor, &environment).await
+    switchboard_backend::config::queries::list(&state.db, &me.actor, &environment).await
 }
 
 #[server(prefix = "/rpc", endpoint = "config/draft", input = GetUrl)]
 pub async fn get_draft(environment: String, namespace: String) -> Result<Draft, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::config::queries::draft(&state.db, &me.actor, &environment, &namespace).await
+    switchboard_backend::config::queries::draft(&state.db, &me.actor, &environment, &namespace)
+        .await
 }
 
 /// Newest first.
@@ -30,7 +31,8 @@ pub async fn list_releases(
 ) -> Result<Vec<ReleaseSummary>, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::config::queries::releases(&state.db, &me.actor, &environment, &namespace).await
+    switchboard_backend::config::queries::releases(&state.db, &me.actor, &environment, &namespace)
+        .await
 }
 
 #[server(prefix = "/rpc", endpoint = "config/release", input = GetUrl)]
@@ -41,7 +43,7 @@ pub async fn get_release(
 ) -> Result<Release, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::config::queries::release(
+    switchboard_backend::config::queries::release(
         &state.db,
         &me.actor,
         &environment,
@@ -61,8 +63,15 @@ pub async fn diff_releases(
 ) -> Result<ReleaseDiff, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::config::queries::diff(&state.db, &me.actor, &environment, &namespace, from, to)
-        .await
+    switchboard_backend::config::queries::diff(
+        &state.db,
+        &me.actor,
+        &environment,
+        &namespace,
+        from,
+        to,
+    )
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "config/compare", input = GetUrl)]
@@ -73,7 +82,8 @@ pub async fn compare_environments(
 ) -> Result<EnvironmentComparison, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::config::queries::compare(&state.db, &me.actor, &namespace, &from, &to).await
+    switchboard_backend::config::queries::compare(&state.db, &me.actor, &namespace, &from, &to)
+        .await
 }
 
 #[server(prefix = "/rpc", endpoint = "config/instances", input = GetUrl)]
@@ -83,7 +93,7 @@ pub async fn list_instances(
 ) -> Result<Vec<InstanceView>, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::config::queries::instances(
+    switchboard_backend::config::queries::instances(
         &state.db,
         &me.actor,
         &state.delivery,

@@ -8,7 +8,7 @@ use leptos::server_fn::codec::{GetUrl, Json};
 pub async fn list_environments() -> Result<Vec<Environment>, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::environments::list(&state.db, &me.actor).await
+    switchboard_backend::environments::list(&state.db, &me.actor).await
 }
 
 #[server(prefix = "/rpc", endpoint = "environments/create", input = Json)]

@@ -31,7 +31,7 @@ pub async fn list_flags(
             .or(query.environment.clone()),
         ..query
     };
-    let page = crate::backend::flags::queries::list(&state.db, &me.actor, &query).await?;
+    let page = switchboard_backend::flags::queries::list(&state.db, &me.actor, &query).await?;
     Ok(FlagListing { environment, page })
 }
 
@@ -40,7 +40,7 @@ pub async fn list_flags(
 pub async fn get_flag(key: String) -> Result<FlagDetail, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::flags::queries::detail(&state.db, &me.actor, &key).await
+    switchboard_backend::flags::queries::detail(&state.db, &me.actor, &key).await
 }
 
 #[server(prefix = "/rpc", endpoint = "flags/create", input = Json)]

@@ -12,14 +12,14 @@ use leptos::server_fn::codec::{GetUrl, Json};
 pub async fn list_menus(environment: String) -> Result<Vec<MenuSummary>, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::menus::queries::list(&state.db, &me.actor, &environment).await
+    switchboard_backend::menus::queries::list(&state.db, &me.actor, &environment).await
 }
 
 #[server(prefix = "/rpc", endpoint = "menus/draft", input = GetUrl)]
 pub async fn get_menu_draft(environment: String, menu: String) -> Result<MenuDraft, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::menus::queries::draft(&state.db, &me.actor, &environment, &menu).await
+    switchboard_backend::menus::queries::draft(&state.db, &me.actor, &environment, &menu).await
 }
 
 /// Newest first.
@@ -30,7 +30,7 @@ pub async fn list_menu_releases(
 ) -> Result<Vec<ReleaseSummary>, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::menus::queries::releases(&state.db, &me.actor, &environment, &menu).await
+    switchboard_backend::menus::queries::releases(&state.db, &me.actor, &environment, &menu).await
 }
 
 #[server(prefix = "/rpc", endpoint = "menus/release", input = GetUrl)]
@@ -41,7 +41,7 @@ pub async fn get_menu_release(
 ) -> Result<MenuRelease, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::menus::queries::release(&state.db, &me.actor, &environment, &menu, version)
+    switchboard_backend::menus::queries::release(&state.db, &me.actor, &environment, &menu, version)
         .await
 }
 
@@ -55,7 +55,8 @@ pub async fn diff_menu_releases(
 ) -> Result<MenuReleaseDiff, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::menus::queries::diff(&state.db, &me.actor, &environment, &menu, from, to).await
+    switchboard_backend::menus::queries::diff(&state.db, &me.actor, &environment, &menu, from, to)
+        .await
 }
 
 #[server(prefix = "/rpc", endpoint = "menus/create", input = Json)]

@@ -26,7 +26,7 @@ pub async fn list_sdk_keys(
         Action::Read,
         Resource::SdkKeys(environment.scope()),
     ) {
-        Some(crate::backend::sdk_keys::list(&state.db, &me.actor, &environment).await?)
+        Some(switchboard_backend::sdk_keys::list(&state.db, &me.actor, &environment).await?)
     } else {
         None
     };

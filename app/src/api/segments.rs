@@ -7,7 +7,7 @@ use leptos::server_fn::codec::{GetUrl, Json};
 pub async fn list_segments() -> Result<Vec<Segment>, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::flags::segments::list(&state.db, &me.actor).await
+    switchboard_backend::flags::segments::list(&state.db, &me.actor).await
 }
 
 #[server(prefix = "/rpc", endpoint = "segments/create", input = Json)]

@@ -2,11 +2,11 @@
 //! status is set in one place for every server function: `server/src/rpc_status.rs`.)
 
 use crate::AppError;
-use crate::backend::AppState;
-use crate::backend::sessions::{self, SignedIn};
+use crate::AppState;
 use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use switchboard_backend::sessions::{self, SignedIn};
 
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| {
@@ -45,7 +45,7 @@ pub async fn shown_environment(
     named: Option<&str>,
     remembered: Option<&str>,
 ) -> Result<Option<crate::domain::Environment>, AppError> {
-    use crate::backend::environments;
+    use switchboard_backend::environments;
     match named.filter(|key| !key.is_empty()) {
         Some(key) => Ok(environments::list_all(&state.db)
             .await?
@@ -59,7 +59,9 @@ pub async fn shown_environment(
 }
 
 /// Runs a command for the signed-in user through the command layer.
-pub async fn run<C: crate::backend::command::Command>(command: C) -> Result<C::Output, AppError> {
+pub async fn run<C: switchboard_backend::command::Command>(
+    command: C,
+) -> Result<C::Output, AppError> {
     let (state, me) = authenticated().await?;
     state.execute(&me.actor, command).await
 }

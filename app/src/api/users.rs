@@ -7,7 +7,7 @@ use leptos::server_fn::codec::{GetUrl, Json};
 pub async fn list_users() -> Result<Vec<User>, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
-    crate::backend::users::list(&state.db, &me.actor).await
+    switchboard_backend::users::list(&state.db, &me.actor).await
 }
 
 #[server(prefix = "/rpc", endpoint = "users/create", input = Json)]

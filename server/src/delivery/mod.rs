@@ -13,7 +13,7 @@ pub mod sdk_auth;
 pub mod streams;
 pub mod wakeups;
 
-use app::backend::AppState;
+use app::AppState;
 use utoipa_axum::router::OpenApiRouter;
 
 /// The delivery APIs. As in the admin API (`rest::api`), each route is declared once, by its

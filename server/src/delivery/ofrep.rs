@@ -4,8 +4,7 @@
 
 use crate::delivery::error::DeliveryError;
 use crate::delivery::sdk_auth::SdkEnvironment;
-use app::backend::AppState;
-use app::backend::db::now_ms;
+use app::AppState;
 use app::flags::{CompiledFlag, EvalContext, Evaluation, Reason};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -13,6 +12,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header}
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
+use switchboard_backend::db::now_ms;
 use tower_http::cors::{Any, CorsLayer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -2,12 +2,12 @@
 //! or `X-API-Key`, checked against the in-memory key index (no database access per request).
 
 use crate::delivery::error::DeliveryError;
-use app::backend::AppState;
-use app::backend::request_info::bearer;
-use app::backend::sdk_keys::KeyEntry;
+use app::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use std::sync::Arc;
+use switchboard_backend::request_info::bearer;
+use switchboard_backend::sdk_keys::KeyEntry;
 
 /// The environment whose SDK key authenticated the request.
 pub struct SdkEnvironment(pub String);

@@ -4,10 +4,10 @@
 //! shares (re-registering after every event was two lock round trips per stream per event, on
 //! lists 10,000 streams long).
 
-use app::backend::delivery::Delivery;
 use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 use std::pin::Pin;
+use switchboard_backend::delivery::Delivery;
 use tokio::sync::watch;
 
 pub enum Wake<T> {

@@ -1,9 +1,9 @@
 //! Liveness and readiness for orchestrators.
 
-use app::backend::AppState;
-use app::backend::delivery::STALE_AFTER;
+use app::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
+use switchboard_backend::delivery::STALE_AFTER;
 
 /// The process is up and serving.
 pub async fn healthz() -> &'static str {

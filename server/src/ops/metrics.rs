@@ -4,8 +4,7 @@
 //! status codes), and recorded latencies are folded into the histogram's buckets on a timer, so
 //! the recorder's memory stays flat however long the server runs and whether or not anyone scrapes.
 
-use app::backend::AppState;
-use app::backend::request_info::bearer;
+use app::AppState;
 use axum::Extension;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -15,6 +14,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+use switchboard_backend::request_info::bearer;
 
 const LATENCY: &str = "http_request_duration_seconds";
 

@@ -1,10 +1,11 @@
 use super::schema::ErrorBody;
 use super::{QueryParams, TokenActor};
 use app::AppError;
-use app::backend::{AppState, audit_log};
+use app::AppState;
 use app::domain::{AuditFilter, AuditPage};
 use axum::Json;
 use axum::extract::State;
+use switchboard_backend::audit_log;
 
 /// Audit events the token may read, newest first; pass `next_before` as `before` for the next page.
 /// There is no endpoint to change or delete events.

@@ -4,8 +4,7 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
-use app::backend::AppState;
-use app::backend::config::queries;
+use app::AppState;
 use app::config::{
     CopyNamespace, DiscardDraft, Draft, DraftEntry, Entry, EntryConstraints, EnvironmentComparison,
     FinishGray, GrayTarget, InstanceView, NamespaceSummary, NewNamespace, PublishDraft, Release,
@@ -15,6 +14,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use switchboard_backend::config::queries;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NamespaceInput {
@@ -223,7 +223,7 @@ pub async fn publish(
 
 async fn finish_gray(
     s: AppState,
-    actor: app::backend::Actor,
+    actor: switchboard_backend::Actor,
     (environment, namespace): (String, String),
     gray_version: i64,
     promote: bool,
@@ -301,7 +301,7 @@ super::releases::release_routes! {
     tag: "config",
     subject: namespace,
     subject_param: "namespace",
-    queries: app::backend::config::queries,
+    queries: switchboard_backend::config::queries,
     summary: ReleaseSummary,
     release: Release,
     diff: ReleaseDiff,

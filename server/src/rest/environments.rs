@@ -1,12 +1,13 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
-use app::backend::{AppState, environments};
+use app::AppState;
 use app::domain::{DeleteEnvironment, Environment, NewEnvironment, UpdateEnvironment};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use switchboard_backend::environments;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct EnvironmentChanges {

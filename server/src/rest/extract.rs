@@ -1,12 +1,13 @@
 //! Request extractors that answer in the API's error format.
 
 use app::AppError;
-use app::backend::request_info;
-use app::backend::{Actor, AppState, api_tokens};
+use app::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use switchboard_backend::request_info;
+use switchboard_backend::{Actor, api_tokens};
 
 /// The caller, authenticated by an admin API token (`Authorization: Bearer` or `X-API-Key`).
 pub struct TokenActor(pub Actor);

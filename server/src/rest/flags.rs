@@ -1,8 +1,7 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
-use app::backend::AppState;
-use app::backend::flags::queries;
+use app::AppState;
 use app::flags::{
     CopyFlagSettings, Flag, FlagDetail, FlagEnvironment, FlagPage, FlagQuery, ImportReport,
     ImportUnleash, NewFlag, Rule, SaveFlagSettings, SetFlagArchived, SetFlagEnabled, UpdateFlag,
@@ -13,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use switchboard_backend::flags::queries;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct FlagChanges {

@@ -4,8 +4,7 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
-use app::backend::AppState;
-use app::backend::menus::queries;
+use app::AppState;
 use app::menus::{
     DiscardMenuDraft, Menu, MenuDraft, MenuRelease, MenuReleaseDiff, MenuSummary, NewMenu,
     PublishMenu, RollbackMenu, SaveMenuDraft,
@@ -17,6 +16,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use switchboard_backend::menus::queries;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct MenuInput {
@@ -97,7 +97,7 @@ pub async fn draft(
 
 async fn save(
     s: &AppState,
-    actor: &app::backend::Actor,
+    actor: &switchboard_backend::Actor,
     (environment, menu): (String, String),
     items: Menu,
     version: i64,
@@ -176,7 +176,7 @@ super::releases::release_routes! {
     tag: "menus",
     subject: menu,
     subject_param: "menu",
-    queries: app::backend::menus::queries,
+    queries: switchboard_backend::menus::queries,
     summary: ReleaseSummary,
     release: MenuRelease,
     diff: MenuReleaseDiff,

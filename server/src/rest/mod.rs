@@ -18,7 +18,7 @@ pub(crate) mod users;
 pub use extract::{JsonBody, PathParam, QueryParams, TokenActor};
 
 use app::AppError;
-use app::backend::AppState;
+use app::AppState;
 use axum::Router;
 use axum::extract::Request;
 use axum::http::StatusCode;

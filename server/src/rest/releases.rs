@@ -33,7 +33,7 @@ macro_rules! release_routes {
             use $crate::rest::{JsonBody, PathParam, QueryParams, TokenActor};
             use $queries as queries;
             use app::AppError;
-            use app::backend::AppState;
+            use app::AppState;
             use axum::Json;
             use axum::extract::State;
             use axum::http::StatusCode;

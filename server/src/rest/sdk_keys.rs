@@ -1,12 +1,13 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, TokenActor};
 use app::AppError;
-use app::backend::{AppState, environments, sdk_keys};
+use app::AppState;
 use app::domain::{KeyScope, NewSdkKey, RevokeSdkKey, SdkKey, SdkKeyCreated};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use switchboard_backend::{environments, sdk_keys};
 
 /// A new key: its name and what it may read (by default: every namespace and menu, no secrets).
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -1,7 +1,7 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
-use app::backend::AppState;
+use app::AppState;
 use app::flags::{Constraint, DeleteSegment, NewSegment, Segment, UpdateSegment};
 use axum::Json;
 use axum::extract::State;
@@ -25,7 +25,7 @@ pub async fn list(
     TokenActor(actor): TokenActor,
 ) -> Result<Json<Vec<Segment>>, AppError> {
     Ok(Json(
-        app::backend::flags::segments::list(&s.db, &actor).await?,
+        switchboard_backend::flags::segments::list(&s.db, &actor).await?,
     ))
 }
 

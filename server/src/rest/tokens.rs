@@ -1,11 +1,12 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, TokenActor};
 use app::AppError;
-use app::backend::{AppState, api_tokens};
+use app::AppState;
 use app::domain::{ApiToken, ApiTokenCreated, NewApiToken, RevokeApiToken};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use switchboard_backend::api_tokens;
 
 /// Admin API tokens (administrators only); secrets are never listed. `expired` says whether
 /// `expires_at` had passed when the list was read.

@@ -1,13 +1,14 @@
 use super::schema::{ErrorBody, Version};
 use super::{JsonBody, PathParam, TokenActor};
 use app::AppError;
-use app::backend::{AppState, users};
+use app::AppState;
 use app::domain::{NewUser, ResetPassword, Role, SetUserDisabled, UpdateUser, User};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use switchboard_backend::users;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct UserChanges {

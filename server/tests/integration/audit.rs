@@ -226,8 +226,223 @@ async fn the_trail_cannot_be_edited_or_deleted(backend: Backend) {
     server.stop().await;
 }
 
+/// The events of one entity type, oldest first, as (action, before, after).
+async fn trail(api: &Api, entity_type: &str) -> Vec<(String, Value, Value)> {
+    let (status, page) = api
+        .get(&format!("/audit?entity_type={entity_type}&limit=50"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    events(&page)
+        .iter()
+        .rev()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_string(),
+                e["before"].clone(),
+                e["after"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Publishing, discarding and rolling back are recorded in one shape for config and menus:
+/// `before` and `after` each hold the version apps got and the whole content (config's entries
+/// by key, a menu's items), plus the release's message and what the subject adds to it.
+async fn releases_are_audited_in_one_shape(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = server.create_token("releaser", true, &[]).await;
+    let post = |path: String, body: Value| {
+        let admin = &admin;
+        async move {
+            let (status, answer) = admin.post(&path, body).await;
+            assert!(status.is_success(), "{path}: {status} {answer}");
+            answer
+        }
+    };
+
+    // Config: publish v1, discard an edit, publish v2, roll back to v1.
+    let ns = "/config/staging/checkout";
+    post("/config/staging".into(), json!({"key": "checkout"})).await;
+    // Sets the one entry, at whatever version the draft holds it.
+    let set = |value: &'static str| {
+        let admin = &admin;
+        async move {
+            let (_, draft) = admin.get(&format!("{ns}/draft")).await;
+            let version = draft["entries"][0]["version"].as_i64().unwrap_or(0);
+            let entry = json!({"value_type": "integer", "value": value, "version": version});
+            let (status, answer) = admin
+                .put(&format!("{ns}/draft/entries/retries"), entry)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{answer}");
+        }
+    };
+    set("3").await;
+    let draft = admin.draft_version(ns).await;
+    post(
+        format!("{ns}/releases"),
+        json!({"message": "first", "main_version": 0, "draft_version": draft}),
+    )
+    .await;
+    set("4").await;
+    let draft = admin.draft_version(ns).await;
+    post(
+        format!("{ns}/draft/discard"),
+        json!({"draft_version": draft}),
+    )
+    .await;
+    set("5").await;
+    let draft = admin.draft_version(ns).await;
+    post(
+        format!("{ns}/releases"),
+        json!({"message": "second", "main_version": 1, "draft_version": draft}),
+    )
+    .await;
+    post(
+        format!("{ns}/rollback"),
+        json!({"to_version": 1, "main_version": 2, "message": "back"}),
+    )
+    .await;
+
+    let three = json!({"retries": "3"});
+    let five = json!({"retries": "5"});
+    assert_eq!(
+        trail(&admin, "config_release").await,
+        [
+            (
+                "publish".to_string(),
+                json!({"version": 0, "entries": {}}),
+                json!({"version": 1, "message": "first", "gray": null, "entries": three})
+            ),
+            (
+                "publish".to_string(),
+                json!({"version": 1, "entries": three}),
+                json!({"version": 2, "message": "second", "gray": null, "entries": five})
+            ),
+            (
+                "rollback".to_string(),
+                json!({"version": 2, "entries": five}),
+                json!({"version": 3, "rollback_of": 1, "message": "back", "entries": three})
+            ),
+        ]
+    );
+    let discards: Vec<_> = trail(&admin, "config_draft")
+        .await
+        .into_iter()
+        .filter(|(action, ..)| action == "draft.discard")
+        .collect();
+    assert_eq!(
+        discards,
+        [(
+            "draft.discard".to_string(),
+            json!({"entries": {"retries": "4"}}),
+            json!({"version": 1, "entries": three})
+        )]
+    );
+
+    // Menus: the same steps, the same shape with the items in place of the entries.
+    let menu = "/menus/staging/web-main";
+    post("/menus/staging".into(), json!({"key": "web-main"})).await;
+    let save = |label: &'static str, version: i64| {
+        let admin = &admin;
+        async move {
+            let items = json!([{"id": "home", "kind": "link", "label": label, "target": "/"}]);
+            let (status, answer) = admin
+                .put(
+                    &format!("{menu}/draft"),
+                    json!({"items": items, "version": version}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            answer["version"].as_i64().unwrap()
+        }
+    };
+    let draft = save("Home", 0).await;
+    post(
+        format!("{menu}/releases"),
+        json!({"message": "first", "main_version": 0, "draft_version": draft}),
+    )
+    .await;
+    let draft = save("Start", draft).await;
+    post(
+        format!("{menu}/draft/discard"),
+        json!({"draft_version": draft}),
+    )
+    .await;
+    let (_, current) = admin.get(&format!("{menu}/draft")).await;
+    let draft = save("Welcome", current["version"].as_i64().unwrap()).await;
+    post(
+        format!("{menu}/releases"),
+        json!({"message": "second", "main_version": 1, "draft_version": draft}),
+    )
+    .await;
+    post(
+        format!("{menu}/rollback"),
+        json!({"to_version": 1, "main_version": 2, "message": "back"}),
+    )
+    .await;
+
+    let items = |version: i64| {
+        let admin = &admin;
+        async move {
+            let (status, release) = admin.get(&format!("{menu}/releases/{version}")).await;
+            assert_eq!(status, StatusCode::OK, "{release}");
+            release["items"].clone()
+        }
+    };
+    let (home, welcome) = (items(1).await, items(2).await);
+    assert_eq!(home[0]["label"], "Home", "{home}");
+    let releases = trail(&admin, "menu_release").await;
+    let changes: Vec<bool> = releases
+        .iter()
+        .map(|(_, _, after)| after["changes"].is_string())
+        .collect();
+    assert_eq!(
+        changes,
+        [true, true, false],
+        "a publish says what it changes"
+    );
+    let without_changes = |mut after: Value| {
+        after.as_object_mut().unwrap().remove("changes");
+        after
+    };
+    let releases: Vec<_> = releases
+        .into_iter()
+        .map(|(action, before, after)| (action, before, without_changes(after)))
+        .collect();
+    assert_eq!(
+        releases,
+        [
+            (
+                "publish".to_string(),
+                json!({"version": 0, "items": []}),
+                json!({"version": 1, "message": "first", "items": home})
+            ),
+            (
+                "publish".to_string(),
+                json!({"version": 1, "items": home}),
+                json!({"version": 2, "message": "second", "items": welcome})
+            ),
+            (
+                "rollback".to_string(),
+                json!({"version": 2, "items": welcome}),
+                json!({"version": 3, "rollback_of": 1, "message": "back", "items": home})
+            ),
+        ]
+    );
+    let discards: Vec<_> = trail(&admin, "menu_draft")
+        .await
+        .into_iter()
+        .filter(|(action, ..)| action == "draft.discard")
+        .collect();
+    assert_eq!(discards.len(), 1, "{discards:?}");
+    assert_eq!(discards[0].1["items"][0]["label"], "Start", "{discards:?}");
+    assert_eq!(discards[0].2, json!({"version": 1, "items": home}));
+    server.stop().await;
+}
+
 on_both_backends!(
     every_mutation_is_audited_with_a_diff,
+    releases_are_audited_in_one_shape,
     audit_filters_and_pages,
     the_trail_cannot_be_edited_or_deleted
 );

@@ -1,10 +1,10 @@
 //! Sign-in, sessions and their ends, cookies, throttling.
 
 use crate::common::*;
-use app::backend::Settings;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::time::Duration;
+use switchboard_backend::Settings;
 
 async fn sign_in_sets_a_strict_http_only_session_cookie(backend: Backend) {
     let server = TestServer::start(backend).await;
@@ -45,7 +45,7 @@ async fn sign_in_sets_a_strict_http_only_session_cookie(backend: Backend) {
         .unwrap();
     assert_eq!(stored.len(), 1);
     assert_ne!(stored[0], token);
-    assert_eq!(stored[0], app::backend::secrets::digest(token));
+    assert_eq!(stored[0], switchboard_backend::secrets::digest(token));
     server.stop().await;
 }
 

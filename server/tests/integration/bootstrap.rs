@@ -2,9 +2,9 @@
 //! must come up (none exits on the unique-email conflict), and there is exactly one user.
 
 use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestDb};
-use app::backend::{Db, users};
 use server::config::BootstrapAdmin;
 use std::sync::Arc;
+use switchboard_backend::{Db, users};
 use tokio::sync::Barrier;
 
 const REPLICAS: usize = 4;

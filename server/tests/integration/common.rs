@@ -3,14 +3,15 @@
 
 #![allow(dead_code)]
 
-use app::backend::clock::Clock;
-use app::backend::keyring::Keyring;
-use app::backend::{AppState, Db, Settings};
+use app::AppState;
 use leptos::config::LeptosOptions;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::config::{BootstrapAdmin, Http};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use switchboard_backend::clock::Clock;
+use switchboard_backend::keyring::Keyring;
+use switchboard_backend::{Db, Settings};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
@@ -494,9 +495,9 @@ impl TestServer {
 
     /// The version of a config draft as a whole, as the dashboard reads it.
     pub async fn config_draft_version(&self, namespace: &str, environment: &str) -> i64 {
-        app::backend::config::queries::draft(
+        switchboard_backend::config::queries::draft(
             self.db(),
-            &app::backend::Actor::system("test"),
+            &switchboard_backend::Actor::system("test"),
             environment,
             namespace,
         )
@@ -558,7 +559,7 @@ impl TestServer {
         let created = self
             .state
             .execute(
-                &app::backend::Actor::system("test setup"),
+                &switchboard_backend::Actor::system("test setup"),
                 app::domain::NewApiToken {
                     name: name.into(),
                     admin,
@@ -577,7 +578,9 @@ impl TestServer {
     }
 
     pub async fn audit_count(&self) -> i64 {
-        app::backend::audit_log::count(self.db()).await.unwrap()
+        switchboard_backend::audit_log::count(self.db())
+            .await
+            .unwrap()
     }
 
     pub async fn stop(mut self) {

@@ -2,11 +2,11 @@
 //! page of this site, and on https the session cookie is `__Host-` prefixed and Secure.
 
 use crate::common::*;
-use app::backend::Settings;
-use app::backend::proxies::TrustedProxies;
-use app::backend::settings::CookieSecure;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use switchboard_backend::Settings;
+use switchboard_backend::proxies::TrustedProxies;
+use switchboard_backend::settings::CookieSecure;
 
 fn new_user(email: &str) -> Value {
     json!({"input": {"email": email, "name": "Mallory", "password": "mallory long passphrase", "admin": true, "roles": {}}})

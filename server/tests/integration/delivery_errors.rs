@@ -4,11 +4,11 @@
 //! format (a field renamed, added or dropped, `key` lost on single-flag OFREP errors) fails here.
 
 use crate::common::*;
-use app::backend::Settings;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use server::config::Http;
 use std::time::Duration;
+use switchboard_backend::Settings;
 
 /// An answer, read whole.
 #[derive(Debug, PartialEq)]
@@ -179,7 +179,7 @@ async fn setup(server: &TestServer) -> (String, String, String) {
     server
         .state
         .delivery
-        .refresh(server.db(), &[app::backend::changes::Topic::Flags])
+        .refresh(server.db(), &[switchboard_backend::changes::Topic::Flags])
         .await
         .unwrap();
     let mut keys = Vec::new();

@@ -4,11 +4,11 @@
 
 use crate::common::*;
 use crate::watch_listener::setup;
-use app::backend::Settings;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::config::Http;
 use std::time::Duration;
+use switchboard_backend::Settings;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

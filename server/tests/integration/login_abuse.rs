@@ -3,12 +3,12 @@
 //! test starts the server with, never from the code under test.
 
 use crate::common::*;
-use app::backend::Settings;
-use app::backend::proxies::TrustedProxies;
 use futures_util::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
+use switchboard_backend::Settings;
+use switchboard_backend::proxies::TrustedProxies;
 
 /// Sends `bodies` to `/rpc/login` all at once; answers in order: (status, Retry-After, body).
 async fn logins(
@@ -313,12 +313,12 @@ async fn purge_deletes_only_what_is_over(backend: Backend) {
             .await
             .unwrap();
     }
-    let purged = app::backend::housekeeping::purge(db, &settings, now)
+    let purged = switchboard_backend::housekeeping::purge(db, &settings, now)
         .await
         .unwrap();
     assert_eq!(
         purged,
-        app::backend::housekeeping::Purged {
+        switchboard_backend::housekeeping::Purged {
             sessions: 2,
             login_failures: 1,
             changes: 2
@@ -345,10 +345,10 @@ async fn purge_deletes_only_what_is_over(backend: Backend) {
         "the recent one and the newest"
     );
     // Nothing more to do: a second run deletes nothing.
-    let again = app::backend::housekeeping::purge(db, &settings, now)
+    let again = switchboard_backend::housekeeping::purge(db, &settings, now)
         .await
         .unwrap();
-    assert_eq!(again, app::backend::housekeeping::Purged::default());
+    assert_eq!(again, switchboard_backend::housekeeping::Purged::default());
     server.stop().await;
 }
 

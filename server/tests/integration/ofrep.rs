@@ -365,7 +365,7 @@ async fn unreadable_flags_answer_errors_not_500s(backend: Backend) {
     server
         .state
         .delivery
-        .refresh(server.db(), &[app::backend::changes::Topic::Flags])
+        .refresh(server.db(), &[switchboard_backend::changes::Topic::Flags])
         .await
         .unwrap();
 
@@ -428,7 +428,7 @@ async fn changes_reach_every_server_process(backend: Backend) {
     // The promise is convergence within RESYNC (every second on SQLite); three times that leaves
     // room for a machine running dozens of test servers at once without hiding a missed change.
     eventually(
-        app::backend::delivery::RESYNC * 3,
+        switchboard_backend::delivery::RESYNC * 3,
         "server B sees the key and flag made on A",
         || async {
             let (status, body) = evaluate(&b, &key, "checkout-v2", ctx.clone()).await;

@@ -282,9 +282,12 @@ async fn a_page_that_cannot_render_fails_fast() {
         render_timeout: std::time::Duration::from_secs(2),
         ..Default::default()
     };
-    let server =
-        TestServer::start_with_http(Backend::Postgres, app::backend::Settings::default(), http)
-            .await;
+    let server = TestServer::start_with_http(
+        Backend::Postgres,
+        switchboard_backend::Settings::default(),
+        http,
+    )
+    .await;
     let admin = server.admin().await;
     let mut blocker = sqlx::PgConnection::connect(server.database_url())
         .await

@@ -5,7 +5,6 @@
 //! admin API in the OpenAPI document, so a new endpoint cannot skip this test.
 
 use crate::common::*;
-use app::backend::Actor;
 use app::domain::{
     ApiToken, Environment, NewApiToken, NewEnvironment, NewSdkKey, Role, SdkKey, User,
 };
@@ -17,6 +16,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use switchboard_backend::Actor;
 
 /// What a call acts on. Only what a case needs is created for it (the rest keeps placeholder
 /// values); everything is created fresh for each call, so an allowed call never spoils the next.
@@ -1752,7 +1752,7 @@ async fn targets(server: &TestServer, needs: &[Need]) -> Targets {
             Namespace | GrayNamespace => {
                 t.namespace = format!("target-ns-{n}");
                 config_target(server, &t.namespace, *need == GrayNamespace).await;
-                let draft = app::backend::config::queries::draft(
+                let draft = switchboard_backend::config::queries::draft(
                     server.db(),
                     &system,
                     "staging",

@@ -3,10 +3,10 @@
 //! dead listener missed. The tests allow twice the bound.
 
 use crate::common::*;
-use app::backend::delivery::RESYNC;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
+use switchboard_backend::delivery::RESYNC;
 
 const BOUND: Duration = Duration::from_secs(2 * RESYNC.as_secs() + 2);
 

@@ -4,10 +4,10 @@
 //! namespaces or menus is refused the others.
 
 use crate::common::*;
-use app::backend::config::rotation::{RotateSecrets, Rotated};
-use app::backend::keyring::Keyring;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use switchboard_backend::config::rotation::{RotateSecrets, Rotated};
+use switchboard_backend::keyring::Keyring;
 
 const NS: &str = "/config/staging/checkout";
 const PASSWORD: &str = "hunter2-plaintext-marker";
@@ -401,7 +401,10 @@ async fn rotation_seals_everything_with_the_new_key_so_the_old_one_can_go(backen
     let rotating = TestServer::start_sharing_with_keyring(&first, both).await;
     let rotated = rotating
         .state
-        .execute(&app::backend::Actor::system("test rotation"), RotateSecrets)
+        .execute(
+            &switchboard_backend::Actor::system("test rotation"),
+            RotateSecrets,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -413,7 +416,10 @@ async fn rotation_seals_everything_with_the_new_key_so_the_old_one_can_go(backen
     );
     let again = rotating
         .state
-        .execute(&app::backend::Actor::system("test rotation"), RotateSecrets)
+        .execute(
+            &switchboard_backend::Actor::system("test rotation"),
+            RotateSecrets,
+        )
         .await
         .unwrap();
     assert_eq!(again, Rotated::default(), "nothing left to rotate");

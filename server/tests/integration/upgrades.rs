@@ -4,14 +4,14 @@
 //! and every fact is found where the new code reads it, on both backends.
 
 use crate::common::*;
-use app::backend::Db;
-use app::backend::config::store::{self as config_store, NamespaceRow};
-use app::backend::menus::store::MenuRow;
-use app::backend::releases::{Head, store as release_store};
 use app::config::{GrayTarget, ReleaseKind};
 use app::releases::ReleaseKind as MenuKind;
 use sqlx::migrate::Migrator;
 use std::path::Path;
+use switchboard_backend::Db;
+use switchboard_backend::config::store::{self as config_store, NamespaceRow};
+use switchboard_backend::menus::store::MenuRow;
+use switchboard_backend::releases::{Head, store as release_store};
 
 /// Applies the migrations up to and including `last` from the source tree.
 async fn migrate_up_to(db: &Db, backend: Backend, last: i64) {

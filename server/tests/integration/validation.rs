@@ -2,15 +2,15 @@
 //! or a clear 400, and nothing is stored.
 
 use crate::common::*;
-use app::backend::Actor;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use switchboard_backend::Actor;
 
 /// What input could have changed; usage timestamps (a token's last use) are bookkeeping.
 async fn stored(server: &TestServer) -> Value {
     let system = Actor::system("test");
     let mut tokens = serde_json::to_value(
-        app::backend::api_tokens::list(server.db(), &system)
+        switchboard_backend::api_tokens::list(server.db(), &system)
             .await
             .unwrap(),
     )
@@ -20,8 +20,8 @@ async fn stored(server: &TestServer) -> Value {
     }
     json!({
         "audit": server.audit_count().await,
-        "users": app::backend::users::list(server.db(), &system).await.unwrap(),
-        "environments": app::backend::environments::list_all(server.db()).await.unwrap(),
+        "users": switchboard_backend::users::list(server.db(), &system).await.unwrap(),
+        "environments": switchboard_backend::environments::list_all(server.db()).await.unwrap(),
         "tokens": tokens,
     })
 }
@@ -207,7 +207,7 @@ async fn oversized_bodies_are_refused(backend: Backend) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(
-        app::backend::environments::list_all(server.db())
+        switchboard_backend::environments::list_all(server.db())
             .await
             .unwrap()
             .iter()

@@ -1,0 +1,109 @@
+//! The flags every environment serves, compiled and held in memory. OFREP evaluates from here
+//! without touching the database; a change replaces the whole snapshot atomically.
+
+use super::store::{SETTINGS_SELECT, default_settings, flag_from_row, settings_from_row};
+use crate::db::Db;
+use crate::environments;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use switchboard_core::flags::{CompiledFlag, CompiledSegment, FlagKind, Segments};
+use switchboard_error::AppError;
+
+/// One environment's flags, ready to evaluate.
+#[derive(Debug, Default)]
+pub struct EnvFlags {
+    /// Changes whenever anything this environment serves changes; the same on every replica.
+    pub etag: String,
+    pub flags: HashMap<String, Arc<CompiledFlag>>,
+    /// Flag keys in order, for bulk evaluation.
+    pub keys: Vec<String>,
+}
+
+#[derive(Default)]
+pub struct FlagSnapshots {
+    current: RwLock<Arc<HashMap<String, Arc<EnvFlags>>>>,
+}
+
+impl FlagSnapshots {
+    pub fn environment(&self, key: &str) -> Option<Arc<EnvFlags>> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    /// Loads and compiles everything, then swaps it in.
+    pub async fn reload(&self, db: &Db) -> Result<(), AppError> {
+        let envs = environments::list_all(db).await?;
+        let segment_rows = super::store::all_segments(db).await?;
+        let segments: Segments = segment_rows
+            .iter()
+            .map(|s| (s.key.clone(), Arc::new(CompiledSegment::compile(s))))
+            .collect();
+        let flag_rows = sqlx::query(&format!(
+            "SELECT {} FROM flags WHERE archived = 0 ORDER BY key",
+            super::store::FLAG_COLUMNS
+        ))
+        .fetch_all(db.reader())
+        .await?;
+        let settings_rows = sqlx::query(SETTINGS_SELECT).fetch_all(db.reader()).await?;
+        let mut settings: HashMap<(i64, String), super::store::StoredSettings> = HashMap::new();
+        for row in &settings_rows {
+            let s = settings_from_row(row)?;
+            settings.insert((s.flag_id, s.environment.clone()), s);
+        }
+        let mut base = Sha256::new();
+        for s in &segment_rows {
+            base.update(format!("s:{}:{};", s.key, s.version));
+        }
+        let mut out = HashMap::new();
+        for env in &envs {
+            let mut hasher = base.clone();
+            hasher.update(format!("e:{};", env.key));
+            let mut flags = HashMap::with_capacity(flag_rows.len());
+            let mut keys = Vec::with_capacity(flag_rows.len());
+            for row in &flag_rows {
+                let key: String = row.try_get("key")?;
+                let version: i64 = row.try_get("version")?;
+                let compiled = match flag_from_row(row) {
+                    Ok(flag) => match settings.get(&(flag.id, env.key.clone())) {
+                        Some(stored) => {
+                            hasher.update(format!("f:{key}:{version}:{};", stored.version));
+                            match stored.parse() {
+                                Ok(s) => CompiledFlag::compile(&flag, &s, &segments),
+                                Err(problem) => CompiledFlag::unreadable(&key, flag.kind, problem),
+                            }
+                        }
+                        None => {
+                            hasher.update(format!("f:{key}:{version}:0;"));
+                            CompiledFlag::compile(
+                                &flag,
+                                &default_settings(&flag, &env.key),
+                                &segments,
+                            )
+                        }
+                    },
+                    Err(_) => {
+                        hasher.update(format!("f:{key}:{version}:?;"));
+                        let kind = FlagKind::parse(&row.try_get::<String, _>("kind")?)
+                            .unwrap_or(FlagKind::Boolean);
+                        CompiledFlag::unreadable(
+                            &key,
+                            kind,
+                            "the stored flag cannot be read".into(),
+                        )
+                    }
+                };
+                keys.push(key.clone());
+                flags.insert(key, Arc::new(compiled));
+            }
+            let etag = format!("\"{}\"", hex::encode(&hasher.finalize()[..12]));
+            out.insert(env.key.clone(), Arc::new(EnvFlags { etag, flags, keys }));
+        }
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(out);
+        Ok(())
+    }
+}
