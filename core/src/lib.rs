@@ -8,11 +8,13 @@
 //! Nothing here does I/O or knows about Leptos, HTTP or a database: it compiles for wasm32 and
 //! native alike and is tested natively. The `openapi` feature derives the admin API's schemas.
 
+pub mod cidr;
 pub mod config;
 pub mod cookies;
 pub mod domain;
 pub mod flags;
 pub mod menus;
+pub mod pattern;
 pub mod permissions;
 pub mod redirects;
 pub mod releases;

@@ -198,22 +198,13 @@ fn unleash_client_specification() {
         failures.join("\n")
     );
     // What the model does not cover, and nothing else: a regression cannot hide as "unsupported".
-    let known: std::collections::BTreeSet<String> = [
-        "dependent features are not supported",
-        "operator REGEX is not supported",
-        "operator IN_CIDR is not supported",
-        // The planner refuses what the import would refuse (it used to plan these and the import
-        // then failed): constraints with no values and semver values with a leading `v`. Unleash
-        // gives them fixed answers; translating those is issue 13's work.
-        "rules.0.constraints.0.values: Add at least one value",
-        "rules.0.constraints.0.values: Enter a semantic version like 1.4.2 or 2.0.0-beta.1",
-    ]
-    .map(String::from)
-    .into();
+    let known: std::collections::BTreeSet<String> = ["dependent features are not supported"]
+        .map(String::from)
+        .into();
     assert_eq!(reasons, known, "unsupported for unexpected reasons");
     assert_eq!(total_fail, 0);
     assert_eq!(
-        total_pass, 183,
+        total_pass, 240,
         "supported cases that pass (update when support grows)"
     );
 }

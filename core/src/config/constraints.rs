@@ -2,7 +2,8 @@
 //! JSON Schema) checked and compiled once into [`Rules`], and values checked against them. Forms
 //! run it as the user types; the server runs it on every write and again at publish.
 
-use super::{EntryConstraints, Schema, SchemaProblem, ValueType, duration, pattern};
+use super::{EntryConstraints, Schema, SchemaProblem, ValueType, duration};
+use crate::pattern;
 use crate::validation::config::has_control_chars;
 use crate::validation::{FieldErrors, field_path};
 use regex_lite::Regex;

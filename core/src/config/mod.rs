@@ -9,7 +9,6 @@ pub mod diff;
 pub mod duration;
 pub mod inputs;
 pub mod model;
-pub mod pattern;
 pub mod schema;
 pub mod selector;
 pub mod views;

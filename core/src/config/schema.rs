@@ -6,7 +6,7 @@
 //! when the schema is saved: a `oneOf` or `format` that silently did nothing would let through
 //! exactly the values its author meant to stop.
 
-use super::pattern;
+use crate::pattern;
 use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

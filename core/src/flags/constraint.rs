@@ -3,6 +3,8 @@
 
 use super::context::EvalContext;
 use super::model::{Constraint, Operator};
+use crate::cidr::{self, Cidr};
+use regex_lite::Regex;
 use std::cmp::Ordering;
 
 #[derive(Debug, Clone)]
@@ -15,6 +17,9 @@ enum Test {
     Number(Operator, f64),
     Date(Operator, i64),
     Version(Operator, semver::Version),
+    Pattern(Regex),
+    /// Never empty: a list with no network that can be read holds for nobody.
+    Networks(Vec<Cidr>),
     /// The constraint's value could not be read: it holds for nobody (as in Unleash).
     Never,
 }
@@ -69,6 +74,22 @@ impl CompiledConstraint {
                 Some(v) => Test::Version(op, v),
                 None => Test::Never,
             },
+            Operator::Regex => {
+                match c
+                    .values
+                    .first()
+                    .map(|p| crate::pattern::compile_with_case(p, c.case_insensitive))
+                {
+                    Some(Ok(re)) => Test::Pattern(re),
+                    _ => Test::Never,
+                }
+            }
+            // An entry that is not a network matches nothing, so the others decide (as in
+            // Unleash).
+            Operator::InCidr => match networks(&c.values) {
+                n if n.is_empty() => Test::Never,
+                n => Test::Networks(n),
+            },
             Operator::Unknown => Test::Never,
         };
         CompiledConstraint {
@@ -77,6 +98,12 @@ impl CompiledConstraint {
             inverted: c.inverted,
             case_insensitive: ci,
         }
+    }
+
+    /// The value could not be read (a number, date or version that is not one, a pattern that
+    /// does not compile, no network in the list, an unknown operator): it holds for nobody.
+    pub fn value_unreadable(&self) -> bool {
+        matches!(self.test, Test::Never)
     }
 
     pub fn attribute(&self) -> &str {
@@ -105,6 +132,10 @@ impl CompiledConstraint {
             Test::Version(op, want) => value
                 .and_then(|v| semver::Version::parse(v.trim()).ok())
                 .is_some_and(|v| compare(*op, Some(v.cmp_precedence(want)))),
+            Test::Pattern(re) => value.is_some_and(|v| re.is_match(v)),
+            Test::Networks(networks) => value
+                .and_then(cidr::address)
+                .is_some_and(|a| networks.iter().any(|n| n.contains(a))),
             Test::Never => return false,
         };
         held != self.inverted
@@ -124,6 +155,11 @@ impl CompiledConstraint {
             values.iter().any(|x| test(v, x))
         }
     }
+}
+
+/// The entries of an IN_CIDR list that are networks.
+pub fn networks(values: &[String]) -> Vec<Cidr> {
+    values.iter().filter_map(|v| Cidr::parse(v)).collect()
 }
 
 fn parse_number(s: &str) -> Option<f64> {
@@ -202,6 +238,62 @@ mod tests {
         assert!(
             holds(inverted, &ctx),
             "inverting a missing attribute's test holds"
+        );
+    }
+
+    #[test]
+    fn regular_expressions_search_with_their_case() {
+        let ctx = EvalContext::default().with("userId", "a cat b");
+        assert!(holds(c("userId", Operator::Regex, &[r"\bcat\b"]), &ctx));
+        assert!(!holds(c("userId", Operator::Regex, &["^cat$"]), &ctx));
+        assert!(!holds(c("userId", Operator::Regex, &["CAT"]), &ctx));
+        let mut ci = c("userId", Operator::Regex, &["CAT"]);
+        ci.case_insensitive = true;
+        assert!(holds(ci, &ctx));
+        assert!(!holds(c("missing", Operator::Regex, &[".*"]), &ctx));
+        // A pattern that does not compile holds for nobody, inverted or not.
+        for pattern in ["(cat", "(?=a)", r"(a)\1"] {
+            let mut broken = c("userId", Operator::Regex, &[pattern]);
+            assert!(!holds(broken.clone(), &ctx), "{pattern}");
+            broken.inverted = true;
+            assert!(!holds(broken, &ctx), "{pattern} inverted");
+        }
+    }
+
+    #[test]
+    fn networks_take_the_readable_entries() {
+        let ctx = EvalContext::default().with("remoteAddress", "192.168.1.42");
+        assert!(holds(
+            c(
+                "remoteAddress",
+                Operator::InCidr,
+                &["127.invalid", "192.168.1.0/24"]
+            ),
+            &ctx
+        ));
+        assert!(!holds(
+            c(
+                "remoteAddress",
+                Operator::InCidr,
+                &["192.168.2.0/24", "10.0.0.1"]
+            ),
+            &ctx
+        ));
+        assert!(!holds(
+            c("remoteAddress", Operator::InCidr, &["127.invalid"]),
+            &ctx
+        ));
+        let not_an_address = EvalContext::default().with("remoteAddress", "example.com");
+        assert!(!holds(
+            c("remoteAddress", Operator::InCidr, &["0.0.0.0/0"]),
+            &not_an_address
+        ));
+        let mut outside = c("remoteAddress", Operator::InCidr, &["10.0.0.0/8"]);
+        outside.inverted = true;
+        assert!(holds(outside.clone(), &ctx));
+        assert!(
+            holds(outside, &EvalContext::default()),
+            "no address is outside"
         );
     }
 

@@ -115,6 +115,9 @@ fn value_for(op: Operator) -> BoxedStrategy<String> {
         Operator::DateBefore | Operator::DateAfter => {
             Just("2024-02-29T12:00:00Z".to_string()).boxed()
         }
+        Operator::InCidr => prop::sample::select(vec!["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"])
+            .prop_map(String::from)
+            .boxed(),
         _ => "[a-c]{1,3}".boxed(),
     }
 }
@@ -198,7 +201,7 @@ proptest! {
     #[test]
     fn inverting_flips_the_answer(
         (op, value) in any_operator().prop_flat_map(|op| (Just(op), value_for(op))),
-        actual in prop::option::of(prop_oneof!["[a-c]{1,3}", finite_f64().prop_map(|x| x.to_string()), version().prop_map(|v| v.text())]),
+        actual in prop::option::of(prop_oneof!["[a-c]{1,3}", finite_f64().prop_map(|x| x.to_string()), version().prop_map(|v| v.text()), "10\\.[0-9]\\.0\\.1", Just("2001:db8::1".to_string())]),
         case_insensitive in any::<bool>(),
     ) {
         let plain = Constraint { case_insensitive, ..constraint("k", op, vec![value]) };

@@ -237,13 +237,18 @@ pub enum Operator {
     SemverLte,
     SemverGt,
     SemverGte,
+    /// The attribute matches a regular expression (searched, not anchored: `^…$` for the whole).
+    Regex,
+    /// The attribute is an IP address inside one of the networks (`10.0.0.0/8`, `2001:db8::/32`,
+    /// or single addresses).
+    InCidr,
     /// Anything else a client sent: refused by validation with a field error, never evaluated.
     #[serde(other)]
     Unknown,
 }
 
 impl Operator {
-    pub const ALL: [Operator; 17] = [
+    pub const ALL: [Operator; 19] = [
         Operator::In,
         Operator::NotIn,
         Operator::StrContains,
@@ -261,6 +266,8 @@ impl Operator {
         Operator::SemverLte,
         Operator::SemverGt,
         Operator::SemverGte,
+        Operator::Regex,
+        Operator::InCidr,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -282,6 +289,8 @@ impl Operator {
             Operator::SemverLte => "SEMVER_LTE",
             Operator::SemverGt => "SEMVER_GT",
             Operator::SemverGte => "SEMVER_GTE",
+            Operator::Regex => "REGEX",
+            Operator::InCidr => "IN_CIDR",
             Operator::Unknown => "UNKNOWN",
         }
     }
@@ -310,6 +319,8 @@ impl Operator {
             Operator::SemverLte => "version ≤",
             Operator::SemverGt => "version >",
             Operator::SemverGte => "version ≥",
+            Operator::Regex => "matches regex",
+            Operator::InCidr => "is in network",
             Operator::Unknown => "unknown operator",
         }
     }
@@ -323,6 +334,7 @@ impl Operator {
                 | Operator::StrContains
                 | Operator::StrStartsWith
                 | Operator::StrEndsWith
+                | Operator::InCidr
         )
     }
 
@@ -331,6 +343,11 @@ impl Operator {
             self,
             Operator::StrContains | Operator::StrStartsWith | Operator::StrEndsWith
         )
+    }
+
+    /// Compares text, so letter case may be ignored.
+    pub fn takes_case(self) -> bool {
+        self.is_string() || self == Operator::Regex
     }
 }
 

@@ -5,8 +5,10 @@
 //! stickiness, variant splits keep their weights and seeds. What Switchboard cannot represent is
 //! not approximated: the feature is left out and reported with the reason.
 
+use super::constraint::CompiledConstraint;
 use super::inputs::SaveFlagSettings;
 use super::model::*;
+use crate::cidr::Cidr;
 use crate::validation::FieldErrors;
 use crate::validation::flags::{
     DESCRIPTION_MAX, FLAG_NAME_MAX, SPLIT_TOTAL_MAX, check_settings, check_variants,
@@ -17,7 +19,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Operators that Unleash defines and Switchboard does not evaluate. (Operators Unleash does not
 /// define make a constraint that never holds, in Unleash as here.)
-const UNSUPPORTED_OPERATORS: &[&str] = &["REGEX", "IN_CIDR", "NOT_IN_CIDR"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedFlag {
@@ -236,12 +237,7 @@ pub fn plan(json: &str, environment: &str) -> Result<ImportPlan, ImportError> {
     let mut out = ImportPlan::default();
     let mut known_segments = HashSet::new();
     for s in &segments {
-        match s
-            .constraints
-            .iter()
-            .map(constraint)
-            .collect::<Result<Option<Vec<_>>, _>>()
-        {
+        match segment_constraints(&s.constraints) {
             Ok(Some(constraints)) => {
                 known_segments.insert(s.id);
                 out.segments.push(Segment {
@@ -366,14 +362,35 @@ fn resolve(state: State) -> (Vec<Feature>, Vec<USegment>) {
     (ordered, segments.into_values().collect())
 }
 
-/// `Ok(None)`: a constraint that never holds (an operator Unleash does not define).
-fn constraint(c: &UConstraint) -> Result<Option<Constraint>, String> {
-    let Some(operator) = Operator::parse(&c.operator) else {
-        if UNSUPPORTED_OPERATORS.contains(&c.operator.as_str()) {
-            return Err(format!("operator {} is not supported", c.operator));
+/// A segment's constraints, None if they can never all hold.
+fn segment_constraints(constraints: &[UConstraint]) -> Result<Option<Vec<Constraint>>, String> {
+    let mut out = Vec::new();
+    for c in constraints {
+        match constraint(c)? {
+            Translated::Test(c) => out.push(c),
+            Translated::Always => {}
+            Translated::Never => return Ok(None),
         }
-        return Ok(None);
+    }
+    Ok(Some(out))
+}
+
+/// What an Unleash constraint becomes.
+enum Translated {
+    Test(Constraint),
+    /// Holds for everyone (nobody is in an empty list, so NOT_IN of nothing always holds): it is
+    /// left out of the rule.
+    Always,
+    /// Holds for nobody (an operator Unleash does not define, a value that cannot be read, an
+    /// empty list): the strategy can never match.
+    Never,
+}
+
+fn constraint(c: &UConstraint) -> Result<Translated, String> {
+    let Some(operator) = Operator::parse(&c.operator) else {
+        return Ok(Translated::Never);
     };
+    let inverted = c.inverted.unwrap_or(false);
     let values = if operator.is_multi() {
         c.values
             .clone()
@@ -388,13 +405,41 @@ fn constraint(c: &UConstraint) -> Result<Option<Constraint>, String> {
             _ => vec![String::new()],
         }
     };
-    Ok(Some(Constraint {
+    let values: Vec<String> = match operator {
+        // Entries that are not networks match nothing, so leaving them out changes no answer.
+        Operator::InCidr => values
+            .into_iter()
+            .filter(|v| Cidr::parse(v).is_some())
+            .collect(),
+        _ => values,
+    };
+    if values.is_empty() && operator != Operator::InCidr {
+        let holds = (operator == Operator::NotIn) != inverted;
+        return Ok(if holds {
+            Translated::Always
+        } else {
+            Translated::Never
+        });
+    }
+    let translated = Constraint {
         attribute: c.context_name.clone(),
         operator,
         values,
-        inverted: c.inverted.unwrap_or(false),
+        inverted,
         case_insensitive: c.case_insensitive.unwrap_or(false),
-    }))
+    };
+    if CompiledConstraint::compile(&translated).value_unreadable() {
+        // A test that cannot run holds for nobody; whether its inversion holds for everyone,
+        // Unleash's SDKs do not agree.
+        if inverted {
+            return Err(format!(
+                "an inverted {} constraint whose value cannot be read is not supported",
+                c.operator
+            ));
+        }
+        return Ok(Translated::Never);
+    }
+    Ok(Translated::Test(translated))
 }
 
 fn param<'a>(s: &'a Strategy, name: &str) -> Option<&'a Value> {
@@ -658,8 +703,9 @@ fn strategy_rule(
     let mut constraints = Vec::new();
     for c in s.constraints.iter().flatten() {
         match constraint(c)? {
-            Some(c) => constraints.push(c),
-            None => return Ok(None),
+            Translated::Test(c) => constraints.push(c),
+            Translated::Always => {}
+            Translated::Never => return Ok(None),
         }
     }
     let mut segment_keys = Vec::new();
@@ -712,12 +758,22 @@ fn strategy_rule(
                 .map(|u| u.trim().to_string())
                 .filter(|u| !u.is_empty())
                 .collect();
-            if ips.iter().any(|ip| ip.contains('/')) {
-                return Err("remoteAddress with CIDR ranges is not supported".into());
-            }
+            // Unleash matches an entry equal to the address, or a range holding it.
+            let (operator, ips) = if ips.iter().any(|ip| ip.contains('/')) {
+                let networks: Vec<String> = ips
+                    .into_iter()
+                    .filter(|ip| Cidr::parse(ip).is_some())
+                    .collect();
+                if networks.is_empty() {
+                    return Ok(None);
+                }
+                (Operator::InCidr, networks)
+            } else {
+                (Operator::In, ips)
+            };
             constraints.push(Constraint {
                 attribute: "remoteAddress".into(),
-                operator: Operator::In,
+                operator,
                 values: ips,
                 inverted: false,
                 case_insensitive: false,
@@ -777,11 +833,48 @@ mod tests {
         assert_eq!(plan("{}", "dev").unwrap(), ImportPlan::default());
     }
 
+    /// (operator, values, inverted, what the strategy becomes), from set membership: nobody is
+    /// in an empty list, and a value that cannot be read matches nobody.
+    #[test]
+    fn constraints_with_constant_answers_translate_exactly() {
+        let cases = [
+            ("IN", "[]", false, "never"),
+            ("IN", "[]", true, "always"),
+            ("NOT_IN", "[]", false, "always"),
+            ("NOT_IN", "[]", true, "never"),
+            ("STR_CONTAINS", "[]", false, "never"),
+            ("IN_CIDR", r#"["127.invalid"]"#, false, "never"),
+            (
+                "IN_CIDR",
+                r#"["127.invalid", "10.0.0.0/8"]"#,
+                false,
+                "test 10.0.0.0/8",
+            ),
+            ("SEMVER_EQ", r#"["v2.0.0"]"#, false, "never"),
+            ("SEMVER_EQ", r#"["v2.0.0"]"#, true, "unsupported"),
+            ("REGEX", r#"["(x"]"#, true, "unsupported"),
+            ("REGEX", r#"["^x"]"#, true, "test ^x"),
+        ];
+        for (operator, values, inverted, expected) in cases {
+            let json = format!(
+                r#"{{"contextName": "a", "operator": "{operator}", "values": {values}, "inverted": {inverted}}}"#
+            );
+            let c: UConstraint = serde_json::from_str(&json).unwrap();
+            let got = match constraint(&c) {
+                Ok(Translated::Test(c)) => format!("test {}", c.values.join(",")),
+                Ok(Translated::Always) => "always".into(),
+                Ok(Translated::Never) => "never".into(),
+                Err(_) => "unsupported".into(),
+            };
+            assert_eq!(got, expected, "{json}");
+        }
+    }
+
     #[test]
     fn unsupported_features_are_reported_by_name() {
         let json = r#"{"features": [
             {"name": "a", "enabled": true, "strategies": [{"name": "applicationHostname", "parameters": {"hostNames": "x"}}]},
-            {"name": "b", "enabled": true, "strategies": [{"name": "default", "constraints": [{"contextName": "userId", "operator": "REGEX", "value": "^x"}]}]},
+            {"name": "b", "enabled": true, "strategies": [{"name": "default", "constraints": [{"contextName": "userId", "operator": "REGEX", "value": "(x", "inverted": true}]}]},
             {"name": "c", "enabled": true, "strategies": [{"name": "default", "constraints": [{"contextName": "userId", "operator": "NO_SUCH_OP", "value": "x"}]}]}
         ]}"#;
         let p = plan(json, "dev").unwrap();
@@ -794,7 +887,9 @@ mod tests {
                 },
                 Skipped {
                     feature: "b".into(),
-                    reason: "operator REGEX is not supported".into()
+                    reason:
+                        "an inverted REGEX constraint whose value cannot be read is not supported"
+                            .into()
                 },
             ]
         );

@@ -1,6 +1,7 @@
 //! Input rules for flags, their per-environment settings and segments.
 
 use super::{FieldErrors, Validate, rules};
+use crate::cidr::Cidr;
 use crate::flags::{
     Constraint, CopyFlagSettings, DeleteSegment, FlagKind, ImportUnleash, NewFlag, NewSegment,
     Operator, Rollout, Rule, SaveFlagSettings, Serve, SetFlagArchived, SetFlagEnabled, UpdateFlag,
@@ -177,6 +178,10 @@ pub fn check_constraint(c: &Constraint, field: &str, e: &mut FieldErrors) {
                 e.add(values, format!("Use at most {VALUES_MAX} values"));
             } else if op.is_string() && c.values.iter().any(String::is_empty) {
                 e.add(values, "Remove the empty value");
+            } else if op == Operator::InCidr
+                && let Some(why) = c.values.iter().find_map(|v| v.parse::<Cidr>().err())
+            {
+                e.add(values, why);
             }
         }
         op => match c.values.as_slice() {
@@ -196,6 +201,12 @@ pub fn check_constraint(c: &Constraint, field: &str, e: &mut FieldErrors) {
                             }
                             None => Some("Enter a date and time like 2026-01-31T12:00:00Z"),
                         }
+                    }
+                    Operator::Regex => {
+                        if let Err(why) = crate::pattern::compile_with_case(v, c.case_insensitive) {
+                            e.add(values.clone(), why);
+                        }
+                        None
                     }
                     _ => semver::Version::parse(v.trim())
                         .is_err()
@@ -682,6 +693,16 @@ mod tests {
             (
                 c(Operator::SemverLt, &["v2"]),
                 "Enter a semantic version like 1.4.2 or 2.0.0-beta.1",
+            ),
+            (
+                c(Operator::Regex, &["(cat"]),
+                "Enter a valid regular expression: found open group without closing ')'",
+            ),
+            (c(Operator::Regex, &["^a", "^b"]), "Enter exactly one value"),
+            (c(Operator::InCidr, &[]), "Add at least one value"),
+            (
+                c(Operator::InCidr, &["10.0.0.0/8", "10.0.0.0/33"]),
+                "\"10.0.0.0/33\" has a prefix length outside 0-32",
             ),
         ];
         for (constraint, message) in cases {

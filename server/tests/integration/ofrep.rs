@@ -484,8 +484,73 @@ async fn cors_lets_browser_apps_evaluate(backend: Backend) {
     server.stop().await;
 }
 
+/// Rules on a regular expression and on IP ranges, saved through the admin API and evaluated
+/// over OFREP; a pattern that does not compile and a range that is not one are refused with
+/// their field, and change nothing.
+async fn regex_and_network_rules(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (admin, key) = setup(&server, "staging").await;
+    let (status, body) = admin
+        .post(
+            "/flags",
+            json!({"key": "office", "name": "Office users", "kind": "boolean"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let settings = |constraints: Value| {
+        json!({
+            "enabled": true, "off_variant": "off", "default_variant": "off", "version": 0,
+            "rules": [{"id": "office", "constraints": constraints, "serve": {"type": "variant", "variant": "on"}}]
+        })
+    };
+    let path = "/flags/office/environments/staging";
+    for (constraint, field, message) in [
+        (
+            json!({"attribute": "userId", "operator": "REGEX", "values": ["(staff"]}),
+            "rules.0.constraints.0.values",
+            "Enter a valid regular expression: found open group without closing ')'",
+        ),
+        (
+            json!({"attribute": "remoteAddress", "operator": "IN_CIDR", "values": ["10.0.0.0/8", "10.0.0.0/40"]}),
+            "rules.0.constraints.0.values",
+            "\"10.0.0.0/40\" has a prefix length outside 0-32",
+        ),
+    ] {
+        let (status, body) = admin.put(path, settings(json!([constraint]))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"][field], message, "{body}");
+    }
+    let (status, body) = admin
+        .put(
+            path,
+            settings(json!([
+                {"attribute": "userId", "operator": "REGEX", "values": ["^STAFF-[0-9]+$"], "case_insensitive": true},
+                {"attribute": "remoteAddress", "operator": "IN_CIDR", "values": ["10.0.0.0/8", "2001:db8::/32"]}
+            ])),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // (user, address, served): worked out by hand from the two constraints.
+    for (user, address, expected) in [
+        ("staff-17", "10.1.2.3", true),
+        ("Staff-17", "2001:db8::42", true),
+        ("staff-17", "192.168.0.1", false),
+        ("staff-17x", "10.1.2.3", false),
+        ("contractor-1", "10.1.2.3", false),
+        ("staff-17", "not an address", false),
+    ] {
+        let context =
+            json!({"context": {"targetingKey": user, "userId": user, "remoteAddress": address}});
+        let (status, body) = evaluate(&server, &key, "office", context).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["value"], expected, "{user} from {address}: {body}");
+    }
+    server.stop().await;
+}
+
 on_both_backends!(
     single_flag_evaluation_and_its_errors,
+    regex_and_network_rules,
     sdk_keys_scope_and_revocation,
     bulk_evaluation_with_etags,
     unreadable_flags_answer_errors_not_500s,

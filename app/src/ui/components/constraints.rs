@@ -46,6 +46,9 @@ fn parse_values(operator: Operator, text: &str) -> Vec<String> {
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty())
             .collect()
+    } else if operator == Operator::Regex {
+        // Spaces in a pattern are part of what it matches.
+        vec![text.to_string()]
     } else {
         vec![text.trim().to_string()]
     }
@@ -64,6 +67,8 @@ fn placeholder(operator: Operator) -> &'static str {
         | Operator::SemverLte
         | Operator::SemverGt
         | Operator::SemverGte => "2.4.0",
+        Operator::Regex => "^user-[0-9]+$",
+        Operator::InCidr => "10.0.0.0/8, 2001:db8::/32",
         _ => "CA, US (comma-separated)",
     }
 }
@@ -190,7 +195,7 @@ pub fn ConstraintsEditor(
                                     />
                                     "not"
                                 </label>
-                                <Show when=move || operator().is_string()>
+                                <Show when=move || operator().takes_case()>
                                     <label class="flex items-center gap-1 text-xs">
                                         <input
                                             type="checkbox"

@@ -1,4 +1,5 @@
-//! Regular expressions typed by users: string constraints and JSON Schema `pattern`.
+//! Regular expressions typed by users: config's string constraints and JSON Schema `pattern`,
+//! and flag targeting's REGEX constraints.
 //!
 //! regex-lite runs in linear time (a bounded backtracker), so a user's pattern cannot hang the
 //! server or the browser the way a backtracking engine's `(a+)+$` can. It has no `\p{..}` classes
@@ -16,10 +17,16 @@ const NEST_LIMIT: u32 = 50;
 
 /// Compiles `pattern` or says why not, in words for the person who typed it.
 pub fn compile(pattern: &str) -> Result<Regex, String> {
+    compile_with_case(pattern, false)
+}
+
+/// [`compile`], ignoring letter case when `case_insensitive` (as `(?i)` would).
+pub fn compile_with_case(pattern: &str, case_insensitive: bool) -> Result<Regex, String> {
     if pattern.chars().count() > PATTERN_MAX {
         return Err(format!("Use at most {PATTERN_MAX} characters"));
     }
     RegexBuilder::new(pattern)
+        .case_insensitive(case_insensitive)
         .size_limit(SIZE_LIMIT)
         .nest_limit(NEST_LIMIT)
         .build()
