@@ -7,6 +7,7 @@ use crate::ui::auth::use_may;
 use crate::ui::components::ErrorNotice;
 use crate::ui::env_pref::{self, env_from_query, use_current_env};
 use crate::ui::style::*;
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -63,6 +64,13 @@ fn href(q: &FlagQuery) -> String {
     }
 }
 
+/// The import form, shown only on request: a WASM module of its own (`cargo leptos build
+/// --split`), fetched when first opened, so the list most visits start with loads without it.
+#[lazy]
+fn import_panel() -> AnyView {
+    view! { <ImportPanel /> }.into_any()
+}
+
 #[component]
 pub fn FlagsPage() -> impl IntoView {
     let may = use_may();
@@ -89,7 +97,9 @@ pub fn FlagsPage() -> impl IntoView {
                 })}
             </div>
             <Show when=move || importing.get()>
-                <ImportPanel />
+                <Suspense fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
+                    {Suspend::new(import_panel())}
+                </Suspense>
             </Show>
             <FlagTable />
         </div>
