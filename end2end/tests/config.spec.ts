@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, apiAs, shot, signIn, unique, watchConsole } from "./helpers";
+import { ADMIN, apiAs, shot, signIn, unique, open, watchConsole } from "./helpers";
 
 /** A Server-Sent Events client on the config watch stream, as an app would open it. */
 class Watcher {
@@ -52,7 +52,7 @@ test("edit config in a draft, publish, see the diff, roll back, and watch every 
   const sdkKey: string = (await created.json()).secret;
 
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/config/staging");
+  await open(page, "/config/staging");
   await page.getByRole("button", { name: "New namespace" }).click();
   const nsForm = page.getByRole("form", { name: "New namespace" });
   await nsForm.getByLabel("Key").fill("Bad Key");

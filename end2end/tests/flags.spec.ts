@@ -5,7 +5,7 @@ import { buildSync } from "esbuild";
 import { createServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { ADMIN, bucket, shot, signIn, unique, watchConsole } from "./helpers";
+import { ADMIN, bucket, shot, signIn, unique, open, watchConsole } from "./helpers";
 
 async function chooseEnvironment(page: Page, key: string) {
   await page.getByTestId("env-switcher").selectOption(key);
@@ -131,7 +131,7 @@ test("create a flag, target it, try a context, turn it on in production, evaluat
 test("segments are defined once and offered to rules", async ({ page }) => {
   const problems = watchConsole(page);
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/segments");
+  await open(page, "/segments");
   await page.getByRole("button", { name: "New segment" }).click();
   const form = page.getByRole("form", { name: "Segment" });
   await form.getByLabel("Key").fill("beta-testers");
@@ -166,7 +166,7 @@ test("segments are defined once and offered to rules", async ({ page }) => {
 test("an Unleash export imports into the current environment", async ({ page }) => {
   const problems = watchConsole(page);
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/flags");
+  await open(page, "/flags");
   await page.getByRole("button", { name: "Import from Unleash" }).click();
   const panel = page.getByRole("form", { name: "Import from Unleash" });
   const doc = {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, apiAs, createUser, shot, signIn, unique, watchConsole } from "./helpers";
+import { ADMIN, apiAs, createUser, shot, signIn, unique, open, watchConsole } from "./helpers";
 
 test("an administrator signs in and lands on the flags", async ({ page }) => {
   const problems = watchConsole(page);
@@ -100,7 +100,7 @@ test("a wrong password shows an error and does not sign in", async ({ page }) =>
 test("form field errors appear as the user types, before any request", async ({ page }) => {
   const problems = watchConsole(page);
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/users");
+  await open(page, "/users");
   await page.getByRole("button", { name: "New user" }).click();
   const form = page.getByRole("form", { name: "New user" });
   let requests = 0;
@@ -125,7 +125,7 @@ test("an administrator creates a user with a role, that user signs in, and the a
   const problems = watchConsole(page);
   const email = `${unique("editor")}@e2e.test`;
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/users");
+  await open(page, "/users");
   await page.getByRole("button", { name: "New user" }).click();
   const form = page.getByRole("form", { name: "New user" });
   await form.getByLabel("Email").fill(email);

@@ -14,6 +14,16 @@ export function watchConsole(page: Page): string[] {
   return problems;
 }
 
+/**
+ * Opens `path` and waits until the WASM has hydrated it: before that a click on a submit button
+ * submits the server-rendered form natively instead of reaching the page's own handler (area pages
+ * load their code first, so this can take a moment).
+ */
+export async function open(page: Page, path: string) {
+  await page.goto(path);
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+}
+
 /** Waits until the WASM has hydrated the page (the sign-in button is enabled only then). */
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/login");

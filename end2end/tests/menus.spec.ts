@@ -1,5 +1,5 @@
 import { APIRequestContext, expect, Page, test } from "@playwright/test";
-import { ADMIN, apiAs, shot, signIn, unique, watchConsole } from "./helpers";
+import { ADMIN, apiAs, shot, signIn, unique, open, watchConsole } from "./helpers";
 
 /** The ids a caller gets from the delivery API, depth first. */
 async function fetchIds(api: APIRequestContext, path: string, key: string): Promise<string[]> {
@@ -39,7 +39,7 @@ test("build a two-level menu, drag an item into a group, preview it per role, pu
   const sdkKey: string = (await created.json()).secret;
 
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/menus/staging");
+  await open(page, "/menus/staging");
   await page.getByRole("button", { name: "New menu" }).click();
   const menuForm = page.getByRole("form", { name: "New menu" });
   await menuForm.getByLabel("Key").fill("Web Main");
@@ -124,7 +124,7 @@ test("a move that would put a group inside itself is refused, and deleting a gro
   const problems = watchConsole(page);
   await signIn(page, ADMIN.email, ADMIN.password);
   const menu = unique("tabs").toLowerCase();
-  await page.goto("/menus/staging");
+  await open(page, "/menus/staging");
   await page.getByRole("button", { name: "New menu" }).click();
   await page.getByRole("form", { name: "New menu" }).getByLabel("Key").fill(menu);
   await page.getByRole("form", { name: "New menu" }).getByRole("button", { name: "Create menu" }).click();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, apiAs, signIn, unique, watchConsole } from "./helpers";
+import { ADMIN, apiAs, signIn, unique, open, watchConsole } from "./helpers";
 
 const SECRET = "s3cret-e2e-value";
 
@@ -14,7 +14,7 @@ test("a secret entry is never shown again and reaches only SDK keys that may rea
   };
 
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/config/staging");
+  await open(page, "/config/staging");
   await page.getByRole("button", { name: "New namespace" }).click();
   const nsForm = page.getByRole("form", { name: "New namespace" });
   await nsForm.getByLabel("Key").fill(ns);
@@ -68,7 +68,7 @@ test("a config namespace page loaded directly hydrates and keeps working", async
   };
   await rpc("config/create", { key: ns, description: "", environment: "staging" });
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto(`/config/staging/${ns}`);
+  await open(page, `/config/staging/${ns}`);
   await page.getByRole("button", { name: "Add entry" }).click();
   const form = page.getByRole("form", { name: "New entry" });
   await form.getByLabel("Key").fill("token");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, shot, signIn, watchConsole } from "./helpers";
+import { ADMIN, shot, signIn, open, watchConsole } from "./helpers";
 
 test("the environment switcher remembers the choice across reloads", async ({ page }) => {
   const problems = watchConsole(page);
@@ -87,7 +87,7 @@ test("dark theme follows the operating system", async ({ browser }) => {
 test("an administrator issues an admin API token, sees its secret once, and revokes it", async ({ page, request }) => {
   const problems = watchConsole(page);
   await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto("/api-keys");
+  await open(page, "/api-keys");
   const form = page.getByRole("form", { name: "New admin token" });
   await form.getByRole("button", { name: "Create token" }).click();
   await expect(form.getByText("Enter a name")).toBeVisible();
