@@ -362,6 +362,15 @@ fn resolve(state: State) -> (Vec<Feature>, Vec<USegment>) {
     (ordered, segments.into_values().collect())
 }
 
+/// The entries of an IN_CIDR list that are networks: the others match nothing, so leaving them
+/// out changes no answer.
+fn readable_networks(values: Vec<String>) -> Vec<String> {
+    values
+        .into_iter()
+        .filter(|v| Cidr::parse(v).is_some())
+        .collect()
+}
+
 /// A segment's constraints, None if they can never all hold.
 fn segment_constraints(constraints: &[UConstraint]) -> Result<Option<Vec<Constraint>>, String> {
     let mut out = Vec::new();
@@ -405,12 +414,8 @@ fn constraint(c: &UConstraint) -> Result<Translated, String> {
             _ => vec![String::new()],
         }
     };
-    let values: Vec<String> = match operator {
-        // Entries that are not networks match nothing, so leaving them out changes no answer.
-        Operator::InCidr => values
-            .into_iter()
-            .filter(|v| Cidr::parse(v).is_some())
-            .collect(),
+    let values = match operator {
+        Operator::InCidr => readable_networks(values),
         _ => values,
     };
     if values.is_empty() && operator != Operator::InCidr {
@@ -760,10 +765,7 @@ fn strategy_rule(
                 .collect();
             // Unleash matches an entry equal to the address, or a range holding it.
             let (operator, ips) = if ips.iter().any(|ip| ip.contains('/')) {
-                let networks: Vec<String> = ips
-                    .into_iter()
-                    .filter(|ip| Cidr::parse(ip).is_some())
-                    .collect();
+                let networks = readable_networks(ips);
                 if networks.is_empty() {
                     return Ok(None);
                 }
