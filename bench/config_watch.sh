@@ -5,6 +5,7 @@
 # version, and the server's RSS. Record results in bench/README.md.
 #
 # Usage: bench/config_watch.sh [WATCHERS] [ROUNDS]   (defaults: 1000 watchers, 10 rounds)
+# BENCH_MODE=ofrep measures OFREP change streams instead (bench/ofrep_events.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 watchers="${1:-1000}"

@@ -7,6 +7,7 @@ use super::command::{Applied, AuditRecord, Command, Context, conflict};
 use super::db::{Db, Tx};
 use super::secrets;
 use serde_json::json;
+use sha2::Digest as _;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
@@ -207,15 +208,28 @@ pub struct KeyEntry {
     pub id: i64,
     pub environment: String,
     pub scope: KeyScope,
+    /// Opens this key's OFREP change stream and nothing else (see [`events_token`]).
+    pub events_token: String,
     /// Last use in milliseconds, recorded in memory and flushed to the database periodically.
     last_used: AtomicI64,
     flushed: AtomicI64,
 }
 
-/// Digest of every unrevoked key, to the key.
+/// The token in a key's OFREP change-stream URL. Browsers open the stream with `EventSource`,
+/// which cannot send the key in a header, and the key itself must not travel in URLs (logs,
+/// proxies, browser history). Derived from the key's stored digest, it is the same on every
+/// replica, opens the change stream only (which carries ETags, never flag data), and stops
+/// working when the key is revoked.
+pub fn events_token(digest: &str) -> String {
+    let mac = sha2::Sha256::digest(format!("switchboard ofrep events\n{digest}").as_bytes());
+    format!("sbe_{}", &hex::encode(mac)[..40])
+}
+
+/// Digest of every unrevoked key, to the key; and events token to the key.
 #[derive(Default)]
 pub struct KeyIndex {
     current: RwLock<Arc<HashMap<String, Arc<KeyEntry>>>>,
+    by_events_token: RwLock<Arc<HashMap<String, Arc<KeyEntry>>>>,
 }
 
 impl KeyIndex {
@@ -239,17 +253,26 @@ impl KeyIndex {
                 .unwrap_or(0)
                 .max(stored.unwrap_or(0));
             map.insert(
-                hash,
+                hash.clone(),
                 Arc::new(KeyEntry {
                     id: row.try_get("id")?,
                     environment: row.try_get("environment")?,
                     scope: scope_from_row(&row)?,
+                    events_token: events_token(&hash),
                     last_used: AtomicI64::new(used),
                     flushed: AtomicI64::new(stored.unwrap_or(0)),
                 }),
             );
         }
+        let by_token = map
+            .values()
+            .map(|e| (e.events_token.clone(), e.clone()))
+            .collect();
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(map);
+        *self
+            .by_events_token
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Arc::new(by_token);
         Ok(())
     }
 
@@ -258,6 +281,15 @@ impl KeyIndex {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// The live key whose events token this is.
+    pub fn by_events_token(&self, token: &str) -> Option<Arc<KeyEntry>> {
+        self.by_events_token
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(token)
+            .cloned()
     }
 
     /// The key behind a presented secret, if it is live; records the use.

@@ -87,6 +87,7 @@ fn flag(key: &str) -> CompiledFlag {
         enabled: true,
         off_variant: "off".into(),
         default_variant: "off".into(),
+        prerequisites: Vec::new(),
         rules: rules(),
         version: 1,
         updated_at: 0,

@@ -1,11 +1,7 @@
 import { expect, Page, test } from "@playwright/test";
 import { OpenFeature } from "@openfeature/server-sdk";
 import { OFREPProvider } from "@openfeature/ofrep-provider";
-import { buildSync } from "esbuild";
-import { createServer } from "node:http";
-import { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { ADMIN, bucket, shot, signIn, unique, open, watchConsole } from "./helpers";
+import { ADMIN, apiAs, appOnOtherOrigin, bucket, shot, signIn, unique, open, watchConsole } from "./helpers";
 
 async function chooseEnvironment(page: Page, key: string) {
   await page.getByTestId("env-switcher").selectOption(key);
@@ -94,36 +90,19 @@ test("create a flag, target it, try a context, turn it on in production, evaluat
   await OpenFeature.close();
 
   // And OpenFeature's web provider in a browser page of another origin (bulk evaluation, CORS).
-  const bundle = buildSync({
-    stdin: {
-      contents: `
-        import { OpenFeature } from "@openfeature/web-sdk";
-        import { OFREPWebProvider } from "@openfeature/ofrep-web-provider";
-        window.evaluate = async (baseUrl, secret, flag, context) => {
-          await OpenFeature.setContext(context);
-          await OpenFeature.setProviderAndWait(new OFREPWebProvider({ baseUrl, headers: [["Authorization", "Bearer " + secret]], changeDetection: "none" }));
-          return OpenFeature.getClient().getBooleanDetails(flag, false);
-        };`,
-      resolveDir: join(__dirname, ".."),
-    },
-    bundle: true,
-    format: "iife",
-    write: false,
-  }).outputFiles[0].text;
-  // A real server on another loopback origin: Chromium refuses requests from a routed (public)
-  // page to a local address, so the shop must itself be local to be a fair cross-origin test.
-  const shop = createServer((_, res) => {
-    res.writeHead(200, { "Content-Type": "text/html" });
-    res.end(`<!doctype html><html><body><script>${bundle}</script>shop</body></html>`);
-  });
-  await new Promise<void>((ready) => shop.listen(0, "127.0.0.1", ready));
-  const app = await (await browser.newContext()).newPage();
-  await app.goto(`http://127.0.0.1:${(shop.address() as AddressInfo).port}/`);
+  const { app, close } = await appOnOtherOrigin(browser, `
+    import { OpenFeature } from "@openfeature/web-sdk";
+    import { OFREPWebProvider } from "@openfeature/ofrep-web-provider";
+    window.evaluate = async (baseUrl, secret, flag, context) => {
+      await OpenFeature.setContext(context);
+      await OpenFeature.setProviderAndWait(new OFREPWebProvider({ baseUrl, headers: [["Authorization", "Bearer " + secret]], changeDetection: "none" }));
+      return OpenFeature.getClient().getBooleanDetails(flag, false);
+    };`);
   const web = await app.evaluate(
     ([base, s, flag, user]) => (window as any).evaluate(base, s, flag, { targetingKey: user, country: "CA" }),
     [baseURL!, secret, key, inside] as const,
   );
-  shop.close();
+  close();
   expect([web.value, web.variant, web.reason]).toEqual([true, "on", "SPLIT"]);
   expect(problems).toEqual([]);
 });
@@ -185,5 +164,49 @@ test("an Unleash export imports into the current environment", async ({ page }) 
   await expect(page.getByTestId("flag-row")).toHaveCount(1);
   await expect(page.locator("[data-testid=flag-row][data-key='imported.banner']")).toContainText("on");
   await shot(page, "flags-list");
+  expect(problems).toEqual([]);
+});
+
+test("a prerequisite gates a flag: chosen in the editor, evaluated in Try a context, shown on the other flag", async ({ page, baseURL }) => {
+  const problems = watchConsole(page);
+  const api = await apiAs(baseURL!, ADMIN.email, ADMIN.password);
+  const parent = unique("login").toLowerCase();
+  const child = unique("pay").toLowerCase();
+  for (const key of [parent, child]) {
+    const res = await api.post("/rpc/flags/create", { data: { input: { key, name: key, kind: "boolean" } } });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await open(page, `/flags/${child}`);
+  await chooseEnvironment(page, "staging");
+  await expect(page.getByRole("tab", { name: /Staging/ })).toHaveAttribute("aria-selected", "true");
+  await page.getByRole("region", { name: "Kill switch" }).getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByTestId("flag-state")).toHaveText("on");
+  await expect(page.getByTestId("try-reason")).toHaveText("STATIC");
+
+  // Requiring the other flag to serve `on`: it is off in staging, so it serves `off`.
+  const prerequisites = page.getByRole("region", { name: "Prerequisites" });
+  await prerequisites.getByRole("button", { name: "+ Add prerequisite" }).click();
+  await prerequisites.getByLabel("Prerequisite flag").selectOption(parent);
+  await expect(prerequisites.getByLabel(`${parent} serves on`)).toBeChecked();
+  await expect(page.getByTestId("try-reason")).toHaveText("DISABLED");
+  await expect(page.getByTestId("try-result")).toContainText("a prerequisite is not met");
+  await expect(page.getByTestId("try-trace")).toContainText(`Prerequisite ${parent}: not met: it serves off`);
+  // No variant at all is refused before it reaches the server.
+  await prerequisites.getByLabel(`${parent} serves on`).uncheck();
+  await expect(prerequisites).toContainText(`Choose at least one variant of ${parent}`);
+  await expect(page.getByRole("button", { name: "Save rules" })).toBeDisabled();
+  // "Only while the other is off" holds now.
+  await prerequisites.getByLabel(`${parent} serves off`).check();
+  await expect(page.getByTestId("try-reason")).toHaveText("STATIC");
+  await page.getByRole("button", { name: "Save rules" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await expect(prerequisites.getByLabel(`${parent} serves off`)).toBeChecked();
+
+  // The other flag's page says what requires it and offers it no prerequisites of its own.
+  await open(page, `/flags/${parent}`);
+  const theirs = page.getByRole("region", { name: "Prerequisites" });
+  await expect(theirs.getByTestId("required-by")).toContainText(`Required here by ${child} (serving off)`);
+  await expect(theirs.getByRole("button", { name: "+ Add prerequisite" })).toHaveCount(0);
   expect(problems).toEqual([]);
 });

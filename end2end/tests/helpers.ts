@@ -1,5 +1,8 @@
-import { APIRequestContext, expect, Page, request as playwrightRequest, test } from "@playwright/test";
+import { APIRequestContext, Browser, expect, Page, request as playwrightRequest, test } from "@playwright/test";
+import { buildSync } from "esbuild";
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
+import { AddressInfo } from "node:net";
 import { join } from "node:path";
 
 export const ADMIN = { email: "admin@e2e.test", password: "e2e admin passphrase" };
@@ -164,4 +167,25 @@ export function murmur3(text: string, seed = 0): number {
 /** The rollout bucket (1..100) of `user` in the flag `group`. */
 export function bucket(group: string, user: string): number {
   return (murmur3(`${group}:${user}`) % 100) + 1;
+}
+
+/** A page of a browser app on another local origin: `source` bundled by esbuild (with end2end's
+ * packages, e.g. OpenFeature's web SDK) and served by a throwaway server on 127.0.0.1. Chromium
+ * refuses requests from a routed (public) page to a local address, so the app must itself be
+ * local to be a fair cross-origin test. */
+export async function appOnOtherOrigin(browser: Browser, source: string): Promise<{ app: Page; close: () => void }> {
+  const bundle = buildSync({
+    stdin: { contents: source, resolveDir: join(__dirname, "..") },
+    bundle: true,
+    format: "iife",
+    write: false,
+  }).outputFiles[0].text;
+  const server = createServer((_, res) => {
+    res.writeHead(200, { "Content-Type": "text/html" });
+    res.end(`<!doctype html><html><body><script>${bundle}</script>app</body></html>`);
+  });
+  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+  const app = await (await browser.newContext()).newPage();
+  await app.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  return { app, close: () => server.close() };
 }

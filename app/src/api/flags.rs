@@ -1,7 +1,8 @@
 use crate::AppError;
 use crate::flags::{
-    CopyFlagSettings, Flag, FlagDetail, FlagEnvironment, FlagListing, FlagQuery, ImportReport,
-    ImportUnleash, NewFlag, SaveFlagSettings, SetFlagArchived, SetFlagEnabled, UpdateFlag,
+    CopyFlagSettings, Flag, FlagChoice, FlagDetail, FlagEnvironment, FlagListing, FlagQuery,
+    ImportReport, ImportUnleash, NewFlag, SaveFlagSettings, SetFlagArchived, SetFlagEnabled,
+    UpdateFlag,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
@@ -41,6 +42,14 @@ pub async fn get_flag(key: String) -> Result<FlagDetail, AppError> {
     use super::server::*;
     let (state, me) = authenticated().await?;
     switchboard_backend::flags::queries::detail(&state.db, &me.actor, &key).await
+}
+
+/// Every flag that is not archived (key, name, variants), for the prerequisite picker.
+#[server(prefix = "/rpc", endpoint = "flags/choices", input = GetUrl)]
+pub async fn flag_choices() -> Result<Vec<FlagChoice>, AppError> {
+    use super::server::*;
+    let (state, me) = authenticated().await?;
+    switchboard_backend::flags::queries::choices(&state.db, &me.actor).await
 }
 
 #[server(prefix = "/rpc", endpoint = "flags/create", input = Json)]

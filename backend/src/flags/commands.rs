@@ -26,7 +26,12 @@ fn definition_snapshot(f: &Flag) -> Value {
 }
 
 fn settings_snapshot(s: &FlagEnvironment) -> Value {
-    json!({"enabled": s.enabled, "off_variant": s.off_variant, "default_variant": s.default_variant, "rules": s.rules})
+    let mut snapshot = json!({"enabled": s.enabled, "off_variant": s.off_variant, "default_variant": s.default_variant, "rules": s.rules});
+    // Only when there are any: settings saved before prerequisites existed read as they did.
+    if !s.prerequisites.is_empty() {
+        snapshot["prerequisites"] = json!(s.prerequisites);
+    }
+    snapshot
 }
 
 fn record(
@@ -306,6 +311,23 @@ impl Command for SetFlagArchived {
             ..before.clone()
         };
         ensure_definition_write(tx, &ctx.actor.subject, Some(&before), Some(&after_probe)).await?;
+        if self.archived {
+            let requiring = super::prerequisites::requiring(&mut **tx, None, &before.key).await?;
+            if let Some(r) = requiring.first() {
+                return Err(AppError::field(
+                    "archived",
+                    format!(
+                        "{} requires this flag in {}{}; remove that prerequisite first",
+                        r.flag,
+                        r.environment,
+                        match requiring.len() {
+                            1 => String::new(),
+                            n => format!(" (and {} more)", n - 1),
+                        }
+                    ),
+                ));
+            }
+        }
         bump_flag(tx, &before, self.version, ctx.now).await?;
         sqlx::query("UPDATE flags SET archived = $1 WHERE id = $2")
             .bind(int_bool(self.archived))
@@ -362,10 +384,11 @@ async fn write_settings(
     now: i64,
 ) -> Result<FlagEnvironment, AppError> {
     let rules = serde_json::to_string(&s.rules).unwrap_or_else(|_| "[]".into());
+    let prerequisites = serde_json::to_string(&s.prerequisites).unwrap_or_else(|_| "[]".into());
     let done = if expected == 0 {
         sqlx::query(
-            "INSERT INTO flag_settings (flag_id, environment_id, enabled, off_variant, default_variant, rules, version, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT DO NOTHING",
+            "INSERT INTO flag_settings (flag_id, environment_id, enabled, off_variant, default_variant, rules, prerequisites, version, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT DO NOTHING",
         )
         .bind(flag.id)
         .bind(env.id)
@@ -373,18 +396,20 @@ async fn write_settings(
         .bind(&s.off_variant)
         .bind(&s.default_variant)
         .bind(&rules)
+        .bind(&prerequisites)
         .bind(now)
         .execute(&mut **tx)
         .await?
     } else {
         sqlx::query(
-            "UPDATE flag_settings SET enabled = $1, off_variant = $2, default_variant = $3, rules = $4, version = version + 1, \
-             updated_at = $5 WHERE flag_id = $6 AND environment_id = $7 AND version = $8",
+            "UPDATE flag_settings SET enabled = $1, off_variant = $2, default_variant = $3, rules = $4, prerequisites = $5, \
+             version = version + 1, updated_at = $6 WHERE flag_id = $7 AND environment_id = $8 AND version = $9",
         )
         .bind(int_bool(s.enabled))
         .bind(&s.off_variant)
         .bind(&s.default_variant)
         .bind(&rules)
+        .bind(&prerequisites)
         .bind(now)
         .bind(flag.id)
         .bind(env.id)
@@ -444,11 +469,18 @@ impl Command for SaveFlagSettings {
             &mut errors,
         );
         errors.into_result()?;
+        if let Some(prerequisites) = &self.prerequisites {
+            super::prerequisites::check(tx, env, &flag.key, prerequisites).await?;
+        }
         let after = FlagEnvironment {
             environment: env.key.clone(),
             enabled: self.enabled,
             off_variant: self.off_variant.clone(),
             default_variant: self.default_variant.clone(),
+            prerequisites: self
+                .prerequisites
+                .clone()
+                .unwrap_or_else(|| before.prerequisites.clone()),
             rules: self.rules.clone(),
             version: before.version,
             updated_at: before.updated_at,
@@ -569,6 +601,8 @@ impl Command for CopyFlagSettings {
         if settings_snapshot(&after) == settings_snapshot(&before) && before.version > 0 {
             return Ok(Applied::unchanged(before));
         }
+        // Whether another flag may be required is a question about the target environment.
+        super::prerequisites::check(tx, target, &flag.key, &after.prerequisites).await?;
         let saved = write_settings(tx, &flag, target, &after, self.version, ctx.now).await?;
         let mut audit = record(
             &flag,

@@ -165,7 +165,10 @@ impl Command for ImportUnleash {
             }
         }
         let segments: HashSet<String> = super::store::segment_keys(tx).await?;
-        for imported in &plan.flags {
+        // Flags that others require first: a prerequisite is checked against stored flags.
+        let mut flags: Vec<&ImportedFlag> = plan.flags.iter().collect();
+        flags.sort_by_key(|f| !f.settings.prerequisites.is_empty());
+        for imported in flags {
             match import_flag(tx, ctx, env, imported, &segments).await? {
                 Ok((created, record)) => {
                     if created {
@@ -203,6 +206,7 @@ async fn import_flag(
         enabled: s.enabled,
         off_variant: s.off_variant.clone(),
         default_variant: s.default_variant.clone(),
+        prerequisites: Some(s.prerequisites.clone()),
         rules: s.rules.clone(),
         version: 0,
     };
@@ -210,7 +214,12 @@ async fn import_flag(
     if !errors.is_empty() {
         return Ok(Err(first_problem(&errors)));
     }
+    match super::prerequisites::check(tx, env, &f.key, &s.prerequisites).await {
+        Err(AppError::Validation { fields }) => return Ok(Err(first_problem(&fields))),
+        other => other?,
+    }
     let rules = serde_json::to_string(&s.rules).unwrap_or_default();
+    let prerequisites = serde_json::to_string(&s.prerequisites).unwrap_or_default();
     let (flag_id, created) = match find_flag(tx, &f.key).await? {
         Some(existing) => {
             if existing.kind != f.kind || existing.variants != f.variants {
@@ -253,13 +262,14 @@ async fn import_flag(
         .find(|x| x.environment == env.key);
     if let Some(existing) = existing {
         let done = sqlx::query(
-            "UPDATE flag_settings SET enabled = $1, off_variant = $2, default_variant = $3, rules = $4, version = version + 1, \
-             updated_at = $5 WHERE flag_id = $6 AND environment_id = $7 AND version = $8",
+            "UPDATE flag_settings SET enabled = $1, off_variant = $2, default_variant = $3, rules = $4, prerequisites = $5, \
+             version = version + 1, updated_at = $6 WHERE flag_id = $7 AND environment_id = $8 AND version = $9",
         )
         .bind(int_bool(s.enabled))
         .bind(&s.off_variant)
         .bind(&s.default_variant)
         .bind(&rules)
+        .bind(&prerequisites)
         .bind(ctx.now)
         .bind(flag_id)
         .bind(env.id)
@@ -274,8 +284,8 @@ async fn import_flag(
         }
     } else {
         let done = sqlx::query(
-            "INSERT INTO flag_settings (flag_id, environment_id, enabled, off_variant, default_variant, rules, version, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT DO NOTHING",
+            "INSERT INTO flag_settings (flag_id, environment_id, enabled, off_variant, default_variant, rules, prerequisites, version, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8) ON CONFLICT DO NOTHING",
         )
         .bind(flag_id)
         .bind(env.id)
@@ -283,6 +293,7 @@ async fn import_flag(
         .bind(&s.off_variant)
         .bind(&s.default_variant)
         .bind(&rules)
+        .bind(&prerequisites)
         .bind(ctx.now)
         .execute(&mut **tx)
         .await?;
@@ -293,7 +304,10 @@ async fn import_flag(
             ));
         }
     }
-    let after = json!({"source": imported.source, "enabled": s.enabled, "rules": s.rules, "variants": f.variants});
+    let mut after = json!({"source": imported.source, "enabled": s.enabled, "rules": s.rules, "variants": f.variants});
+    if !s.prerequisites.is_empty() {
+        after["prerequisites"] = json!(s.prerequisites);
+    }
     Ok(Ok((
         created,
         record("flag", &f.key, &f.name, Some(&env.key), "import", after),

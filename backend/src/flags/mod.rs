@@ -2,7 +2,9 @@
 //! and the Unleash import.
 
 pub mod commands;
+pub mod events;
 pub mod import;
+pub mod prerequisites;
 pub mod queries;
 pub mod segments;
 pub mod snapshot;

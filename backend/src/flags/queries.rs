@@ -2,7 +2,8 @@
 
 use super::store::{self, default_settings, find_flag_reader, settings_of_reader};
 use crate::{Actor, Db, environments};
-use switchboard_core::flags::{FlagDetail, FlagPage, FlagQuery};
+use std::collections::BTreeSet;
+use switchboard_core::flags::{FlagChoice, FlagDetail, FlagPage, FlagQuery, RelatedFlag};
 use switchboard_core::permissions::{Action, Resource};
 use switchboard_error::AppError;
 
@@ -28,28 +29,84 @@ pub async fn detail(db: &Db, actor: &Actor, key: &str) -> Result<FlagDetail, App
     let flag = find_flag_reader(db, key)
         .await?
         .ok_or_else(|| AppError::not_found("Flag"))?;
-    let stored = settings_of_reader(db, flag.id).await?;
-    let mut environments_out = Vec::new();
-    for env in environments::list_all(db).await? {
-        if !switchboard_core::permissions::may(
-            &actor.subject,
-            Action::Read,
-            Resource::Flags(env.scope()),
-        ) {
-            continue;
+    let visible: Vec<_> = environments::list_all(db)
+        .await?
+        .into_iter()
+        .filter(|env| {
+            switchboard_core::permissions::may(
+                &actor.subject,
+                Action::Read,
+                Resource::Flags(env.scope()),
+            )
+        })
+        .collect();
+    let environments_out = visible_settings(db, &flag, &visible).await?;
+    let named: BTreeSet<&str> = environments_out
+        .iter()
+        .flat_map(|s| s.prerequisites.iter().map(|p| p.flag.as_str()))
+        .collect();
+    let mut prerequisite_flags = Vec::new();
+    for other in named {
+        if let Some(other) = find_flag_reader(db, other).await?.filter(|f| !f.archived) {
+            let environments = visible_settings(db, &other, &visible).await?;
+            prerequisite_flags.push(RelatedFlag {
+                flag: other,
+                environments,
+            });
         }
+    }
+    let required_by = super::prerequisites::requiring(db.reader(), None, &flag.key)
+        .await?
+        .into_iter()
+        .filter(|r| visible.iter().any(|e| e.key == r.environment))
+        .collect();
+    Ok(FlagDetail {
+        flag,
+        environments: environments_out,
+        segments: store::all_segments(db).await?,
+        prerequisite_flags,
+        required_by,
+    })
+}
+
+/// A flag's settings in each of `environments` (the defaults where it has none).
+async fn visible_settings(
+    db: &Db,
+    flag: &switchboard_core::flags::Flag,
+    environments: &[switchboard_core::domain::Environment],
+) -> Result<Vec<switchboard_core::flags::FlagEnvironment>, AppError> {
+    let stored = settings_of_reader(db, flag.id).await?;
+    let mut out = Vec::new();
+    for env in environments {
         let settings = match stored.iter().find(|s| s.environment == env.key) {
             Some(s) => s.parse().map_err(|problem| {
                 tracing::error!(flag = %flag.key, environment = %env.key, %problem, "unreadable flag settings");
                 AppError::Internal
             })?,
-            None => default_settings(&flag, &env.key),
+            None => default_settings(flag, &env.key),
         };
-        environments_out.push(settings);
+        out.push(settings);
     }
-    Ok(FlagDetail {
-        flag,
-        environments: environments_out,
-        segments: store::all_segments(db).await?,
-    })
+    Ok(out)
+}
+
+/// Every flag that is not archived, for the prerequisite picker.
+pub async fn choices(db: &Db, actor: &Actor) -> Result<Vec<FlagChoice>, AppError> {
+    actor.ensure(Action::Read, Resource::FlagDefinition { live_in: &[] })?;
+    let rows = sqlx::query("SELECT key, name, variants FROM flags WHERE archived = 0 ORDER BY key")
+        .fetch_all(db.reader())
+        .await?;
+    rows.iter()
+        .map(|row| {
+            use sqlx::Row;
+            let variants: Vec<switchboard_core::flags::Variant> =
+                serde_json::from_str(&row.try_get::<String, _>("variants")?)
+                    .map_err(|_| AppError::Internal)?;
+            Ok(FlagChoice {
+                key: row.try_get("key")?,
+                name: row.try_get("name")?,
+                variants: variants.into_iter().map(|v| v.key).collect(),
+            })
+        })
+        .collect()
 }

@@ -21,9 +21,26 @@ pub struct EnvFlags {
     pub keys: Vec<String>,
 }
 
+/// Connects every flag that has prerequisites to the flags they name, in the same environment.
+/// Those have none of their own (else `link` drops them), so their compiled form is final.
+fn link_prerequisites(flags: &mut HashMap<String, Arc<CompiledFlag>>) {
+    let dependents: Vec<String> = flags
+        .iter()
+        .filter(|(_, f)| f.has_prerequisites())
+        .map(|(k, _)| k.clone())
+        .collect();
+    for key in dependents {
+        let mut linked = (*flags[&key]).clone();
+        linked.link(|other| flags.get(other).cloned());
+        flags.insert(key, Arc::new(linked));
+    }
+}
+
 #[derive(Default)]
 pub struct FlagSnapshots {
     current: RwLock<Arc<HashMap<String, Arc<EnvFlags>>>>,
+    /// Each environment's OFREP change stream.
+    pub events: super::events::FlagEvents,
 }
 
 impl FlagSnapshots {
@@ -59,6 +76,18 @@ impl FlagSnapshots {
         for s in &segment_rows {
             base.update(format!("s:{}:{};", s.key, s.version));
         }
+        // The newest change anything served reads: archived flags count (archiving is a change).
+        let shared_modified = segment_rows
+            .iter()
+            .map(|s| s.updated_at)
+            .chain(
+                sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(updated_at) FROM flags")
+                    .fetch_one(db.reader())
+                    .await?,
+            )
+            .max()
+            .unwrap_or(0);
+        let mut announced = Vec::with_capacity(envs.len());
         let mut out = HashMap::new();
         for env in &envs {
             let mut hasher = base.clone();
@@ -100,10 +129,21 @@ impl FlagSnapshots {
                 keys.push(key.clone());
                 flags.insert(key, Arc::new(compiled));
             }
+            link_prerequisites(&mut flags);
             let etag = format!("\"{}\"", hex::encode(&hasher.finalize()[..12]));
+            let env_modified = settings
+                .values()
+                .filter(|s| s.environment == env.key)
+                .map(|s| s.updated_at)
+                .max()
+                .unwrap_or(0)
+                .max(shared_modified);
+            announced.push((env.key.clone(), etag.clone(), env_modified / 1000));
             out.insert(env.key.clone(), Arc::new(EnvFlags { etag, flags, keys }));
         }
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(out);
+        // After the swap: a stream told of a change must find it when it re-fetches.
+        self.events.publish(&announced);
         Ok(())
     }
 }

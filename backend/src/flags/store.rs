@@ -5,7 +5,7 @@ use crate::sql::Sql;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use switchboard_core::flags::{
-    Flag, FlagEnvironment, FlagKind, FlagPage, FlagQuery, FlagSummary, Rule, Segment,
+    Flag, FlagEnvironment, FlagKind, FlagPage, FlagQuery, FlagSummary, Prerequisite, Rule, Segment,
 };
 use switchboard_error::AppError;
 
@@ -45,6 +45,7 @@ pub struct StoredSettings {
     pub off_variant: String,
     pub default_variant: String,
     pub rules: String,
+    pub prerequisites: String,
     pub version: i64,
     pub updated_at: i64,
 }
@@ -53,11 +54,14 @@ impl StoredSettings {
     pub fn parse(&self) -> Result<FlagEnvironment, String> {
         let rules: Vec<Rule> = serde_json::from_str(&self.rules)
             .map_err(|e| format!("stored rules do not parse: {e}"))?;
+        let prerequisites: Vec<Prerequisite> = serde_json::from_str(&self.prerequisites)
+            .map_err(|e| format!("stored prerequisites do not parse: {e}"))?;
         Ok(FlagEnvironment {
             environment: self.environment.clone(),
             enabled: self.enabled,
             off_variant: self.off_variant.clone(),
             default_variant: self.default_variant.clone(),
+            prerequisites,
             rules,
             version: self.version,
             updated_at: self.updated_at,
@@ -66,7 +70,7 @@ impl StoredSettings {
 }
 
 pub const SETTINGS_SELECT: &str = "SELECT s.flag_id, e.key AS environment, s.enabled, s.off_variant, s.default_variant, s.rules, \
-     s.version, s.updated_at FROM flag_settings s JOIN environments e ON e.id = s.environment_id";
+     s.prerequisites, s.version, s.updated_at FROM flag_settings s JOIN environments e ON e.id = s.environment_id";
 
 pub fn settings_from_row(row: &AnyRow) -> Result<StoredSettings, AppError> {
     Ok(StoredSettings {
@@ -76,6 +80,7 @@ pub fn settings_from_row(row: &AnyRow) -> Result<StoredSettings, AppError> {
         off_variant: row.try_get("off_variant")?,
         default_variant: row.try_get("default_variant")?,
         rules: row.try_get("rules")?,
+        prerequisites: row.try_get("prerequisites")?,
         version: row.try_get("version")?,
         updated_at: row.try_get("updated_at")?,
     })

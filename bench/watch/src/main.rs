@@ -1,11 +1,17 @@
-//! Config watch fan-out benchmark. Signs in to a running Switchboard server as an administrator,
-//! creates a namespace in an environment, opens N Server-Sent Events watchers on it (raw HTTP/1.1
-//! over one TCP connection each, as N app instances would), then publishes R new versions one at
-//! a time and reports, per round and overall, how long after the publish request was sent each
-//! watcher had the new version: p50, p99 and max, plus the server's RSS.
+//! Watch fan-out benchmark. Signs in to a running Switchboard server as an administrator, opens N
+//! Server-Sent Events streams (raw HTTP/1.1 over one TCP connection each, as N app instances
+//! would), then makes R changes one at a time and reports, per round and overall, how long after
+//! the change request was sent each stream had the change's event: p50, p99 and max, plus the
+//! server's RSS.
+//!
+//! Two kinds of stream (BENCH_MODE):
+//! - `config` (default): watchers of a new config namespace; a change is a publish.
+//! - `ofrep`: OFREP change streams (the URL a bulk evaluation names); a change is switching a
+//!   flag in the dashboard, announced as `refetchEvaluation`.
 //!
 //! Usage: watch-bench BASE_URL SDK_KEY WATCHERS ROUNDS [SERVER_PID]
-//! Environment: BENCH_EMAIL and BENCH_PASSWORD (the administrator), BENCH_ENV (default staging).
+//! Environment: BENCH_EMAIL and BENCH_PASSWORD (the administrator), BENCH_ENV (default staging),
+//! BENCH_MODE (default config).
 
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -39,16 +45,16 @@ impl Admin {
     }
 }
 
-/// One watcher: connects, waits for the response head, then reports (version, arrival) for every
-/// `id:` line in the stream.
+/// One watcher: connects, waits for the response head, then reports (event id, arrival) for
+/// every `id:` line in the stream.
 async fn watcher(
     addr: String,
     path: String,
     key: String,
     instance: usize,
-    since: i64,
+    since: String,
     ready: Arc<Barrier>,
-    arrivals: mpsc::UnboundedSender<(i64, Instant)>,
+    arrivals: mpsc::UnboundedSender<(String, Instant)>,
 ) -> Result<(), Fail> {
     let mut stream = TcpStream::connect(&addr).await?;
     let request = format!(
@@ -90,9 +96,8 @@ async fn watcher(
             if let Some(v) = line
                 .strip_prefix(b"id: ")
                 .and_then(|v| std::str::from_utf8(v).ok())
-                .and_then(|v| v.trim().parse().ok())
             {
-                let _ = arrivals.send((v, at));
+                let _ = arrivals.send((v.trim().to_string(), at));
             }
             start += nl + 1;
         }
@@ -157,38 +162,241 @@ async fn main() -> Result<(), Fail> {
             json!({"credentials": {"email": std::env::var("BENCH_EMAIL")?, "password": std::env::var("BENCH_PASSWORD")?}}),
         )
         .await?;
-    let ns = format!("bench{}", std::process::id());
-    admin
-        .rpc(
-            "config/create",
-            json!({"input": {"key": ns, "environment": env}}),
-        )
-        .await?;
-    let set = |value: i64, version: i64| json!({"input": {"namespace": ns, "environment": env, "entry": {"key": "value", "value_type": "integer", "value": value.to_string()}, "version": version}});
-    // Each set and each publish moves the draft version by one: the draft a publish of
-    // `main_version` reviews is at 2 * main_version + 1.
-    let publish = |main_version: i64| json!({"input": {"namespace": ns, "environment": env, "message": format!("bench v{}", main_version + 1), "main_version": main_version, "draft_version": 2 * main_version + 1}});
-    admin.rpc("config/set-entry", set(0, 0)).await?;
-    admin.rpc("config/publish", publish(0)).await?;
+    let mode = std::env::var("BENCH_MODE").unwrap_or_else(|_| "config".into());
+    let mut changes: Box<dyn Changes> = match mode.as_str() {
+        "ofrep" => Box::new(OfrepChanges::new(&admin, &base, &key, &env).await?),
+        _ => Box::new(ConfigChanges::new(&admin, &env).await?),
+    };
+    let (path, since) = (changes.path(), changes.since());
+    run(
+        &admin,
+        changes.as_mut(),
+        Target {
+            addr,
+            path,
+            key,
+            since,
+            watchers,
+            rounds,
+            pid,
+        },
+    )
+    .await
+}
 
+/// What the watchers open and where they resume from.
+struct Target<'a> {
+    addr: String,
+    path: String,
+    key: String,
+    since: String,
+    watchers: usize,
+    rounds: i64,
+    pid: Option<&'a str>,
+}
+
+/// A round's change under way: when its request was sent, and how its event is recognised.
+type Round<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(Instant, Expect), Fail>> + 'a>>;
+
+/// The change a round makes, and the event id that announces it.
+trait Changes {
+    fn path(&self) -> String;
+    /// The id of the newest event before the first round (watchers resume from it).
+    fn since(&self) -> String;
+    /// Makes round `round`'s change; `started` is taken just before its request is sent. Answers
+    /// a test for the event id that announces it.
+    fn change<'a>(&'a mut self, admin: &'a Admin, round: i64) -> Round<'a>;
+    /// The id that announced the last round's change.
+    fn announced(&mut self, _id: &str) {}
+}
+
+/// How a round recognises its event.
+enum Expect {
+    /// The event with this id.
+    Id(String),
+    /// Any event whose id is not this one (OFREP ids are ETags, unknown in advance).
+    Not(String),
+}
+
+impl Expect {
+    fn matches(&self, id: &str) -> bool {
+        match self {
+            Expect::Id(want) => id == want,
+            Expect::Not(old) => id != old,
+        }
+    }
+}
+
+struct ConfigChanges {
+    env: String,
+    ns: String,
+}
+
+impl ConfigChanges {
+    async fn new(admin: &Admin, env: &str) -> Result<ConfigChanges, Fail> {
+        let ns = format!("bench{}", std::process::id());
+        let c = ConfigChanges {
+            env: env.to_string(),
+            ns,
+        };
+        admin
+            .rpc(
+                "config/create",
+                json!({"input": {"key": c.ns, "environment": c.env}}),
+            )
+            .await?;
+        admin.rpc("config/set-entry", c.set(0, 0)).await?;
+        admin.rpc("config/publish", c.publish(0)).await?;
+        Ok(c)
+    }
+
+    fn set(&self, value: i64, version: i64) -> Value {
+        json!({"input": {"namespace": self.ns, "environment": self.env, "entry": {"key": "value", "value_type": "integer", "value": value.to_string()}, "version": version}})
+    }
+
+    /// Each set and each publish moves the draft version by one: the draft a publish of
+    /// `main_version` reviews is at 2 * main_version + 1.
+    fn publish(&self, main_version: i64) -> Value {
+        json!({"input": {"namespace": self.ns, "environment": self.env, "message": format!("bench v{}", main_version + 1), "main_version": main_version, "draft_version": 2 * main_version + 1}})
+    }
+}
+
+impl Changes for ConfigChanges {
+    fn path(&self) -> String {
+        format!("/api/v1/config/{}/{}/watch", self.env, self.ns)
+    }
+
+    fn since(&self) -> String {
+        "1".into()
+    }
+
+    fn change<'a>(&'a mut self, admin: &'a Admin, round: i64) -> Round<'a> {
+        Box::pin(async move {
+            admin
+                .rpc("config/set-entry", self.set(round, round))
+                .await?;
+            let started = Instant::now();
+            admin.rpc("config/publish", self.publish(round)).await?;
+            Ok((started, Expect::Id((round + 1).to_string())))
+        })
+    }
+}
+
+struct OfrepChanges {
+    env: String,
+    flag: String,
+    path: String,
+    etag: String,
+    settings_version: i64,
+}
+
+impl OfrepChanges {
+    async fn new(admin: &Admin, base: &str, key: &str, env: &str) -> Result<OfrepChanges, Fail> {
+        let flag = format!("bench-{}", std::process::id());
+        admin
+            .rpc(
+                "flags/create",
+                json!({"input": {"key": flag, "name": flag, "kind": "boolean"}}),
+            )
+            .await?;
+        let answer: Value = admin
+            .http
+            .post(format!("{base}/ofrep/v1/evaluate/flags"))
+            .bearer_auth(key)
+            .json(&json!({"context": {"targetingKey": "bench"}}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let path = answer["eventStreams"][0]["endpoint"]["requestUri"]
+            .as_str()
+            .ok_or("the bulk answer names no event stream")?
+            .to_string();
+        // The current ETag: the first event of a stream opened without Last-Event-ID.
+        let probe = reqwest::Client::new()
+            .get(format!("{base}{path}"))
+            .send()
+            .await?;
+        let mut probe = probe;
+        let mut text = String::new();
+        while !text.contains("\n\n") {
+            let chunk = probe.chunk().await?.ok_or("the stream ended")?;
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        let etag = text
+            .lines()
+            .find_map(|l| l.strip_prefix("id: "))
+            .ok_or("no id in the first event")?
+            .trim()
+            .to_string();
+        Ok(OfrepChanges {
+            env: env.to_string(),
+            flag,
+            path,
+            etag,
+            settings_version: 0,
+        })
+    }
+}
+
+impl Changes for OfrepChanges {
+    fn path(&self) -> String {
+        self.path.clone()
+    }
+
+    fn since(&self) -> String {
+        self.etag.clone()
+    }
+
+    fn change<'a>(&'a mut self, admin: &'a Admin, round: i64) -> Round<'a> {
+        Box::pin(async move {
+            let before = self.etag.clone();
+            let started = Instant::now();
+            let saved = admin
+                .rpc(
+                    "flags/set-enabled",
+                    json!({"input": {"flag": self.flag, "environment": self.env, "enabled": round % 2 == 1, "version": self.settings_version}}),
+                )
+                .await?;
+            self.settings_version = saved["version"].as_i64().ok_or("no settings version")?;
+            Ok((started, Expect::Not(before)))
+        })
+    }
+
+    fn announced(&mut self, id: &str) {
+        self.etag = id.to_string();
+    }
+}
+
+async fn run(admin: &Admin, changes: &mut dyn Changes, t: Target<'_>) -> Result<(), Fail> {
+    let Target {
+        addr,
+        path,
+        key,
+        since,
+        watchers,
+        rounds,
+        pid,
+    } = t;
     // Open every watcher, in batches so the accept queue keeps up.
-    let path = format!("/api/v1/config/{env}/{ns}/watch");
     let ready = Arc::new(Barrier::new(watchers + 1));
     let (tx, mut rx) = mpsc::unbounded_channel();
     let (stop_tx, stop_rx) = watch::channel(false);
     let opened = Instant::now();
     for i in 0..watchers {
-        let (addr, path, key, ready, tx) = (
+        let (addr, path, key, since, ready, tx) = (
             addr.clone(),
             path.clone(),
             key.clone(),
+            since.clone(),
             ready.clone(),
             tx.clone(),
         );
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             tokio::select! {
-                r = watcher(addr, path, key, i, 1, ready, tx) => if let Err(e) = r { eprintln!("watcher {i}: {e}") },
+                r = watcher(addr, path, key, i, since, ready, tx) => if let Err(e) = r { eprintln!("watcher {i}: {e}") },
                 _ = stop.changed() => {}
             }
         });
@@ -205,15 +413,14 @@ async fn main() -> Result<(), Fail> {
 
     let mut all = Vec::new();
     for round in 1..=rounds {
-        let version = round + 1;
-        admin.rpc("config/set-entry", set(round, round)).await?;
-        let started = Instant::now();
-        admin.rpc("config/publish", publish(round)).await?;
+        let (started, expect) = changes.change(admin, round).await?;
         let mut got = Vec::with_capacity(watchers);
+        let mut announced = None;
         let deadline = started + Duration::from_secs(30);
         while got.len() < watchers {
             match tokio::time::timeout_at(deadline.into(), rx.recv()).await {
-                Ok(Some((v, at))) if v == version => {
+                Ok(Some((v, at))) if expect.matches(&v) => {
+                    announced.get_or_insert(v);
                     got.push(at.saturating_duration_since(started))
                 }
                 Ok(Some(_)) => {}
@@ -221,14 +428,16 @@ async fn main() -> Result<(), Fail> {
             }
         }
         got.sort();
+        let version = announced.unwrap_or_default();
+        changes.announced(&version);
         if got.len() < watchers {
             println!(
-                "round {round}: only {} of {watchers} watchers got v{version} within 30 s",
+                "round {round}: only {} of {watchers} watchers got {version} within 30 s",
                 got.len()
             );
         }
         println!(
-            "round {round}: v{version} reached {} watchers: p50 {}, p99 {}, max {}",
+            "round {round}: {version} reached {} watchers: p50 {}, p99 {}, max {}",
             got.len(),
             ms(percentile(&got, 0.50)),
             ms(percentile(&got, 0.99)),

@@ -26,6 +26,10 @@ pub enum Reason {
     Default,
     /// Off: the kill switch serves the off variant.
     Disabled,
+    /// On, but a prerequisite flag did not serve what this flag requires: the off variant. Apps
+    /// are told DISABLED (OpenFeature defines no reason of its own for it, and official providers
+    /// refuse reasons they do not know); the trace says which prerequisite failed.
+    PrerequisiteFailed,
     /// The flag's stored settings cannot be evaluated.
     Error,
 }
@@ -38,6 +42,7 @@ impl Reason {
             Reason::Split => "SPLIT",
             Reason::Default => "DEFAULT",
             Reason::Disabled => "DISABLED",
+            Reason::PrerequisiteFailed => "DISABLED",
             Reason::Error => "ERROR",
         }
     }
@@ -118,6 +123,13 @@ pub enum RuleTrace {
     /// An earlier rule already decided.
     NotReached {
         rule_id: String,
+    },
+    /// A prerequisite was not met, so no rule was tried: `served` is what the other flag served
+    /// (`None`: it does not exist here, is archived, cannot be evaluated or has prerequisites of
+    /// its own).
+    PrerequisiteFailed {
+        flag: String,
+        served: Option<String>,
     },
 }
 
@@ -237,8 +249,18 @@ pub struct CompiledFlag {
     off: usize,
     default: usize,
     rules: Vec<CompiledRule>,
+    prerequisites: Vec<CompiledPrerequisite>,
     /// Why this flag cannot be evaluated, if it cannot.
     broken: Option<EvalError>,
+}
+
+/// A prerequisite and, once [`CompiledFlag::link`] found it, the other flag as compiled for the
+/// same environment.
+#[derive(Debug, Clone)]
+struct CompiledPrerequisite {
+    flag: String,
+    variants: Vec<String>,
+    other: Option<Arc<CompiledFlag>>,
 }
 
 impl CompiledFlag {
@@ -258,12 +280,40 @@ impl CompiledFlag {
             off: 0,
             default: 0,
             rules: Vec::new(),
+            prerequisites: env
+                .prerequisites
+                .iter()
+                .map(|p| CompiledPrerequisite {
+                    flag: p.flag.clone(),
+                    variants: p.variants.clone(),
+                    other: None,
+                })
+                .collect(),
             broken: None,
         };
         if let Err(problem) = out.fill(flag, env, segments) {
             out.broken = Some(problem);
         }
         out
+    }
+
+    /// The flags this one's prerequisites name.
+    pub fn prerequisite_flags(&self) -> impl Iterator<Item = &str> {
+        self.prerequisites.iter().map(|p| p.flag.as_str())
+    }
+
+    pub fn has_prerequisites(&self) -> bool {
+        !self.prerequisites.is_empty()
+    }
+
+    /// Connects each prerequisite to the other flag as compiled for the same environment
+    /// (`find` answers `None` for a flag that does not exist there or is archived). Until linked,
+    /// a prerequisite is not met. The other flag is kept only if it has no prerequisites itself:
+    /// prerequisites are one level deep, so evaluation never recurses and never loops.
+    pub fn link(&mut self, find: impl Fn(&str) -> Option<Arc<CompiledFlag>>) {
+        for p in &mut self.prerequisites {
+            p.other = find(&p.flag).filter(|other| !other.has_prerequisites());
+        }
     }
 
     /// Why this flag answers ERROR, if it does.
@@ -281,6 +331,7 @@ impl CompiledFlag {
             off: 0,
             default: 0,
             rules: Vec::new(),
+            prerequisites: Vec::new(),
             broken: Some(EvalError {
                 code: ErrorCode::ParseError,
                 message,
@@ -430,6 +481,12 @@ impl CompiledFlag {
         if !self.enabled {
             return self.answer(self.off, Reason::Disabled, None);
         }
+        if let Some(failed) = self.unmet_prerequisite(ctx) {
+            if let Some(t) = trace.as_deref_mut() {
+                t.push(failed);
+            }
+            return self.answer(self.off, Reason::PrerequisiteFailed, None);
+        }
         if self.rules.is_empty() {
             return self.answer(self.default, Reason::Static, None);
         }
@@ -470,6 +527,25 @@ impl CompiledFlag {
             decided.unwrap_or_else(|| self.answer(self.default, Reason::Default, None));
         evaluation.missing_targeting_key = missing_key;
         evaluation
+    }
+
+    /// The first prerequisite the caller does not meet, as a trace entry.
+    fn unmet_prerequisite(&self, ctx: &EvalContext) -> Option<RuleTrace> {
+        self.prerequisites.iter().find_map(|p| {
+            let served = p
+                .other
+                .as_ref()
+                .map(|other| other.evaluate(ctx))
+                .filter(|e| e.reason != Reason::Error)
+                .and_then(|e| e.variant);
+            match &served {
+                Some(v) if p.variants.contains(v) => None,
+                _ => Some(RuleTrace::PrerequisiteFailed {
+                    flag: p.flag.clone(),
+                    served,
+                }),
+            }
+        })
     }
 
     /// The rule's answer (and the caller's rollout bucket, if a rollout applied), or why not.

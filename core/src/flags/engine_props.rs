@@ -32,6 +32,7 @@ fn settings(enabled: bool, rules: Vec<Rule>) -> FlagEnvironment {
         enabled,
         off_variant: "off".into(),
         default_variant: "off".into(),
+        prerequisites: Vec::new(),
         rules,
         version: 1,
         updated_at: 0,

@@ -25,6 +25,7 @@ fn env(enabled: bool, rules: Vec<Rule>) -> FlagEnvironment {
         enabled,
         off_variant: "off".into(),
         default_variant: "off".into(),
+        prerequisites: Vec::new(),
         rules,
         version: 1,
         updated_at: 0,
@@ -358,4 +359,129 @@ fn explain_reports_every_rule() {
             },
         ]
     );
+}
+
+mod prerequisites {
+    use super::*;
+
+    /// Prerequisites as (flag, variants) pairs.
+    type Requires<'a> = &'a [(&'a str, &'a [&'a str])];
+
+    fn parent(key: &str, enabled: bool, rules: Vec<Rule>) -> Arc<CompiledFlag> {
+        let mut f = flag(FlagKind::Boolean, Variant::boolean_pair());
+        f.key = key.into();
+        Arc::new(compile(&f, &env(enabled, rules)))
+    }
+
+    fn child(requires: Requires) -> (Flag, FlagEnvironment) {
+        let f = flag(FlagKind::Boolean, Variant::boolean_pair());
+        let mut e = env(true, vec![rule("r1", vec![], 100, on())]);
+        e.prerequisites = requires
+            .iter()
+            .map(|(flag, variants)| Prerequisite {
+                flag: flag.to_string(),
+                variants: variants.iter().map(|v| v.to_string()).collect(),
+            })
+            .collect();
+        (f, e)
+    }
+
+    fn linked(requires: Requires, parents: &[Arc<CompiledFlag>]) -> CompiledFlag {
+        let (f, e) = child(requires);
+        let mut c = compile(&f, &e);
+        c.link(|key| parents.iter().find(|p| p.key == key).cloned());
+        c
+    }
+
+    /// (what the child requires, then for user "u1": variant and reason), written out by hand:
+    /// `login` is on for everyone, `beta` is on only for country=NL, `legacy` is switched off.
+    #[test]
+    fn a_prerequisite_decides_before_the_rules() {
+        let parents = [
+            parent("login", true, vec![rule("all", vec![], 100, on())]),
+            parent(
+                "beta",
+                true,
+                vec![rule("nl", vec![country_in(&["NL"])], 100, on())],
+            ),
+            parent("legacy", false, vec![]),
+        ];
+        let table: [(Requires, &str, Reason); 7] = [
+            (&[("login", &["on"])], "on", Reason::TargetingMatch),
+            (&[("login", &["off"])], "off", Reason::PrerequisiteFailed),
+            (&[("beta", &["on"])], "off", Reason::PrerequisiteFailed),
+            (&[("legacy", &["off"])], "on", Reason::TargetingMatch),
+            (
+                &[("login", &["on"]), ("legacy", &["off"])],
+                "on",
+                Reason::TargetingMatch,
+            ),
+            (
+                &[("login", &["on"]), ("legacy", &["on"])],
+                "off",
+                Reason::PrerequisiteFailed,
+            ),
+            (
+                &[("gone", &["on", "off"])],
+                "off",
+                Reason::PrerequisiteFailed,
+            ),
+        ];
+        for (requires, variant, reason) in table {
+            let ev = linked(requires, &parents).evaluate(&user("u1"));
+            assert_eq!(
+                (ev.variant.as_deref(), ev.reason),
+                (Some(variant), reason),
+                "{requires:?}"
+            );
+        }
+        // The same child, for a caller in NL: `beta` is on for them.
+        let mut nl = user("u1");
+        nl.set("country", "NL");
+        let ev = linked(&[("beta", &["on"])], &parents).evaluate(&nl);
+        assert_eq!(ev.variant.as_deref(), Some("on"));
+    }
+
+    #[test]
+    fn unlinked_prerequisites_are_not_met() {
+        let (f, e) = child(&[("login", &["on"])]);
+        let ev = compile(&f, &e).evaluate(&user("u1"));
+        assert_eq!(ev.reason, Reason::PrerequisiteFailed);
+        // OpenFeature's providers know no such reason: apps are told the flag is disabled.
+        assert_eq!(ev.reason.as_str(), "DISABLED");
+    }
+
+    #[test]
+    fn the_kill_switch_comes_before_prerequisites() {
+        let (f, mut e) = child(&[("gone", &["on"])]);
+        e.enabled = false;
+        let ev = compile(&f, &e).evaluate(&user("u1"));
+        assert_eq!(ev.reason, Reason::Disabled);
+    }
+
+    #[test]
+    fn a_prerequisite_with_prerequisites_of_its_own_is_never_met() {
+        let login = parent("login", true, vec![rule("all", vec![], 100, on())]);
+        // `middle` is on for everyone but itself requires `login`.
+        let mut middle = linked(&[("login", &["on"])], std::slice::from_ref(&login));
+        middle.key = "middle".into();
+        assert_eq!(middle.evaluate(&user("u1")).variant.as_deref(), Some("on"));
+        let middle = Arc::new(middle);
+        let ev = linked(&[("middle", &["on"])], &[login, middle]).evaluate(&user("u1"));
+        assert_eq!(ev.reason, Reason::PrerequisiteFailed);
+    }
+
+    #[test]
+    fn the_trace_names_the_failed_prerequisite_and_what_it_served() {
+        let parents = [parent("legacy", false, vec![])];
+        let (ev, trace) = linked(&[("legacy", &["on"])], &parents).explain(&user("u1"));
+        assert_eq!(ev.reason, Reason::PrerequisiteFailed);
+        assert_eq!(
+            trace,
+            vec![RuleTrace::PrerequisiteFailed {
+                flag: "legacy".into(),
+                served: Some("off".into()),
+            }]
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! What clients send to change flags, segments and SDK keys.
 
-use super::model::{Constraint, FlagKind, Rule, Variant};
+use super::model::{Constraint, FlagKind, Prerequisite, Rule, Variant};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +52,10 @@ pub struct SaveFlagSettings {
     pub enabled: bool,
     pub off_variant: String,
     pub default_variant: String,
+    /// Absent: the stored prerequisites stay as they are (a client that does not know them cannot
+    /// erase them by saving the rest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prerequisites: Option<Vec<Prerequisite>>,
     pub rules: Vec<Rule>,
     /// The settings' version the client started from (0 if the environment had none yet).
     pub version: i64,

@@ -103,10 +103,28 @@ pub struct FlagEnvironment {
     pub off_variant: String,
     /// Served while the flag is on and no rule matches.
     pub default_variant: String,
+    /// Other flags that must serve the caller given variants here first; while one does not, the
+    /// flag serves `off_variant` (reason PREREQUISITE_FAILED) whatever its rules say.
+    #[serde(default)]
+    pub prerequisites: Vec<Prerequisite>,
     /// Tried in order; the first that matches decides.
     pub rules: Vec<Rule>,
     pub version: i64,
     pub updated_at: Millis,
+}
+
+/// Another flag of the same environment that must serve the caller one of `variants` (Unleash's
+/// dependent features, LaunchDarkly's prerequisites). One level deep, as in Unleash: a flag that
+/// has prerequisites cannot be one, so there are no chains and no cycles; should one exist anyway
+/// (two concurrent saves), it is never met.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Prerequisite {
+    /// The other flag's key.
+    pub flag: String,
+    /// Met when the other flag serves one of these (for a boolean flag `on`, or `off` for "only
+    /// while the other is off").
+    pub variants: Vec<String>,
 }
 
 /// Conditions (all constraints and all segments must hold, and the caller must fall inside the

@@ -6,9 +6,13 @@
 //!   has none, the defaults ([`default_settings`]: off, serving the first variant);
 //! - a flag that is off serves its off variant to everyone;
 //! - a flag that is on serves its default variant and the variants its rules name, and its rules
-//!   read the constraints of the segments they name.
+//!   read the constraints of the segments they name;
+//! - a flag that is on and has prerequisites also serves its off variant (to callers for whom a
+//!   prerequisite fails). What the other flags serve in the same environment is theirs: a change
+//!   to them is authorized against the environments where *their* result changes, and a
+//!   prerequisite reads only which variant they serve there, never another environment's.
 
-use super::model::{Flag, FlagEnvironment, FlagKind, Rule, Segment, Serve};
+use super::model::{Flag, FlagEnvironment, FlagKind, Prerequisite, Rule, Segment, Serve};
 use serde_json::Value;
 
 /// What an environment's apps get for a flag when it has no settings there.
@@ -26,6 +30,7 @@ pub fn default_settings(flag: &Flag, environment: &str) -> FlagEnvironment {
         enabled: false,
         off_variant: off.clone(),
         default_variant: off,
+        prerequisites: Vec::new(),
         rules: Vec::new(),
         version: 0,
         updated_at: 0,
@@ -55,6 +60,7 @@ enum Served<'a> {
     On {
         kind: FlagKind,
         default: &'a str,
+        prerequisites: &'a [Prerequisite],
         rules: &'a [Rule],
         /// The value of every variant the default and the rules can serve.
         values: Vec<(&'a str, Option<&'a Value>)>,
@@ -79,6 +85,9 @@ fn served<'a>(flag: Option<&'a Flag>, settings: &'a FlagEnvironment) -> Served<'
         };
     }
     let mut keys: Vec<&'a str> = vec![&settings.default_variant];
+    if !settings.prerequisites.is_empty() {
+        keys.push(&settings.off_variant);
+    }
     for rule in &settings.rules {
         match &rule.serve {
             Serve::Variant { variant } => keys.push(variant),
@@ -90,6 +99,7 @@ fn served<'a>(flag: Option<&'a Flag>, settings: &'a FlagEnvironment) -> Served<'
     Served::On {
         kind: flag.kind,
         default: &settings.default_variant,
+        prerequisites: &settings.prerequisites,
         rules: &settings.rules,
         values: keys
             .into_iter()

@@ -53,6 +53,7 @@ fn settings(
         enabled,
         off_variant: off.into(),
         default_variant: default.into(),
+        prerequisites: Vec::new(),
         rules,
         version: 1,
         updated_at: 0,
@@ -275,4 +276,26 @@ fn a_segment_reaches_environments_where_an_active_flag_rule_reads_it() {
         ["production"]
     );
     assert!(segment_reach(None, Some(&after), "beta", &[]).is_empty());
+}
+
+#[test]
+fn an_on_flag_with_prerequisites_serves_its_off_variant_too() {
+    // production: on, default `b`, no rules, off variant `c`, and a prerequisite. Callers for whom
+    // the prerequisite fails get `c`, so `c`'s value is served there although the flag is on.
+    let mut production = settings("production", true, "c", "b", vec![]);
+    production.prerequisites = vec![crate::flags::model::Prerequisite {
+        flag: "login-v2".into(),
+        variants: vec!["on".into()],
+    }];
+    let without = settings("staging", true, "c", "b", vec![]);
+    let envs = [
+        ("production", Stored::Settings(&production)),
+        ("staging", Stored::Settings(&without)),
+    ];
+    let mut after = base();
+    after.variants[2].value = json!("z2");
+    assert_eq!(
+        definition_reach(Some(&base()), Some(&after), &envs),
+        ["production"]
+    );
 }

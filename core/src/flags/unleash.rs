@@ -11,8 +11,12 @@ use super::model::*;
 use crate::cidr::Cidr;
 use crate::validation::FieldErrors;
 use crate::validation::flags::{
-    DESCRIPTION_MAX, FLAG_NAME_MAX, SPLIT_TOTAL_MAX, check_settings, check_variants,
+    DESCRIPTION_MAX, FLAG_NAME_MAX, PrerequisiteTarget, SPLIT_TOTAL_MAX, check_prerequisites,
+    check_settings, check_variants,
 };
+
+#[path = "unleash_dependencies.rs"]
+mod dependencies;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -265,31 +269,125 @@ pub fn plan(json: &str, environment: &str) -> Result<ImportPlan, ImportError> {
     }
     let mut used_keys = HashSet::new();
     let segment_keys: HashSet<String> = out.segments.iter().map(|s| s.key.clone()).collect();
+    let mut translated: Vec<(Feature, Result<ImportedFlag, String>)> = Vec::new();
     for feature in features {
-        let translated = translate(&feature, environment, &known_segments, &mut out.notes)
-            .and_then(|imported| importable(imported, &segment_keys));
-        match translated {
-            Ok(mut imported) => {
+        let result = translate(&feature, environment, &known_segments, &mut out.notes)
+            .and_then(|imported| importable(imported, &segment_keys))
+            .and_then(|mut imported| {
                 if !used_keys.insert(imported.flag.key.clone()) {
-                    out.skipped.push(Skipped {
-                        feature: feature.name.clone(),
-                        reason: format!(
-                            "its key {:?} is taken by another imported feature",
-                            imported.flag.key
-                        ),
-                    });
-                    continue;
+                    return Err(format!(
+                        "its key {:?} is taken by another imported feature",
+                        imported.flag.key
+                    ));
                 }
                 imported.source = feature.name.clone();
-                out.flags.push(imported);
+                Ok(imported)
+            });
+        translated.push((feature, result));
+    }
+    let prerequisites = dependents(&translated, &mut out.notes);
+    for ((feature, result), dependency) in translated.into_iter().zip(prerequisites) {
+        let result = match (result, dependency) {
+            (Ok(mut imported), Some(Ok((prerequisites, enabled)))) => {
+                imported.settings.prerequisites = prerequisites;
+                imported.settings.enabled = enabled;
+                Ok(imported)
             }
+            (_, Some(Err(reason))) | (Err(reason), _) => Err(reason),
+            (Ok(imported), None) => Ok(imported),
+        };
+        match result {
+            Ok(imported) => out.flags.push(imported),
             Err(reason) => out.skipped.push(Skipped {
                 feature: feature.name.clone(),
                 reason,
             }),
         }
     }
+    check_plan_prerequisites(&mut out);
     Ok(out)
+}
+
+type Dependents = Option<Result<(Vec<Prerequisite>, bool), String>>;
+
+/// Per translated feature with dependencies: its prerequisites and kill switch, or why it cannot
+/// be imported (a parent left out, or a dependency that cannot be expressed exactly).
+fn dependents(
+    translated: &[(Feature, Result<ImportedFlag, String>)],
+    notes: &mut Vec<String>,
+) -> Vec<Dependents> {
+    let parents: HashMap<&str, dependencies::Parent<'_>> = translated
+        .iter()
+        .map(|(f, result)| {
+            (
+                f.name.as_str(),
+                dependencies::Parent {
+                    depends: f.dependencies.as_ref().is_some_and(|d| !d.is_empty()),
+                    imported: result.as_ref().ok(),
+                },
+            )
+        })
+        .collect();
+    translated
+        .iter()
+        .map(|(feature, result)| {
+            let deps = feature.dependencies.as_ref().filter(|d| !d.is_empty())?;
+            let mut imported = result.as_ref().ok()?.clone();
+            Some(
+                dependencies::apply(deps, &parents, &mut imported, notes)
+                    .map(|()| (imported.settings.prerequisites, imported.settings.enabled)),
+            )
+        })
+        .collect()
+}
+
+/// The prerequisites as the settings form would check them, against the planned flags: a flag
+/// whose prerequisites it would refuse is left out with the reason.
+fn check_plan_prerequisites(plan: &mut ImportPlan) {
+    let targets: HashMap<String, PrerequisiteTarget> = plan
+        .flags
+        .iter()
+        .map(|f| {
+            (
+                f.flag.key.clone(),
+                PrerequisiteTarget {
+                    variants: f.flag.variants.iter().map(|v| v.key.clone()).collect(),
+                    has_prerequisites: !f.settings.prerequisites.is_empty(),
+                },
+            )
+        })
+        .collect();
+    let mut required_by: HashMap<&str, Vec<String>> = HashMap::new();
+    for f in &plan.flags {
+        for p in &f.settings.prerequisites {
+            required_by
+                .entry(p.flag.as_str())
+                .or_default()
+                .push(f.flag.key.clone());
+        }
+    }
+    let mut refused = Vec::new();
+    for f in &plan.flags {
+        let mut e = FieldErrors::new();
+        let by = required_by.get(f.flag.key.as_str()).map(Vec::as_slice);
+        check_prerequisites(
+            &f.flag.key,
+            &f.settings.prerequisites,
+            &targets,
+            by.unwrap_or_default(),
+            &mut e,
+        );
+        if let Some((field, message)) = e.0.into_iter().next() {
+            refused.push((f.source.clone(), format!("{field}: {message}")));
+        }
+    }
+    for (source, reason) in refused {
+        plan.flags.retain(|f| f.source != source);
+        plan.skipped.push(Skipped {
+            feature: source,
+            reason,
+        });
+    }
 }
 
 /// The flag as planned if the flag and settings forms would accept it, else the first problem
@@ -303,6 +401,7 @@ fn importable(imported: ImportedFlag, segments: &HashSet<String>) -> Result<Impo
         enabled: imported.settings.enabled,
         off_variant: imported.settings.off_variant.clone(),
         default_variant: imported.settings.default_variant.clone(),
+        prerequisites: None,
         rules: imported.settings.rules.clone(),
         version: 0,
     };
@@ -544,9 +643,6 @@ fn translate(
     segments: &HashSet<i64>,
     notes: &mut Vec<String>,
 ) -> Result<ImportedFlag, String> {
-    if feature.dependencies.as_ref().is_some_and(|d| !d.is_empty()) {
-        return Err("dependent features are not supported".into());
-    }
     let feature_variants = feature.variants.clone().unwrap_or_default();
     let strategies: Vec<Strategy> = feature
         .strategies
@@ -691,6 +787,7 @@ fn translate(
             enabled: feature.enabled,
             off_variant: off.clone(),
             default_variant: off,
+            prerequisites: Vec::new(),
             rules,
             version: 0,
             updated_at: 0,

@@ -167,6 +167,7 @@ fn import_problems(plan: &ImportPlan, flag: &ImportedFlag) -> FieldErrors {
         enabled: flag.settings.enabled,
         off_variant: flag.settings.off_variant.clone(),
         default_variant: flag.settings.default_variant.clone(),
+        prerequisites: None,
         rules: flag.settings.rules.clone(),
         version: 0,
     };

@@ -124,4 +124,37 @@ pub struct FlagDetail {
     pub environments: Vec<FlagEnvironment>,
     /// Every segment, for the rule editor's picker and the browser-side evaluation.
     pub segments: Vec<Segment>,
+    /// The flags this one's prerequisites name (in any environment shown), with their settings
+    /// there, so the browser evaluates prerequisites as the server does.
+    #[serde(default)]
+    pub prerequisite_flags: Vec<RelatedFlag>,
+    /// The flags whose prerequisites name this one, per environment shown.
+    #[serde(default)]
+    pub required_by: Vec<Requirement>,
+}
+
+/// Another flag with its settings in the environments the reader may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelatedFlag {
+    pub flag: Flag,
+    pub environments: Vec<FlagEnvironment>,
+}
+
+/// `flag` requires the flag shown to serve one of `variants` in `environment`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Requirement {
+    pub environment: String,
+    pub flag: String,
+    pub variants: Vec<String>,
+}
+
+/// A flag a prerequisite can name: what the picker offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagChoice {
+    pub key: String,
+    pub name: String,
+    pub variants: Vec<String>,
 }

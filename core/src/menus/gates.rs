@@ -4,8 +4,8 @@
 use crate::flags::{CompiledFlag, EvalContext, FlagKind, Reason};
 use serde_json::Value;
 
-/// A boolean flag must evaluate to `true`; a flag of another kind must be switched on and
-/// evaluate without error. A flag that does not exist (deleted, archived) keeps the item hidden.
+/// A boolean flag must evaluate to `true`; a flag of another kind must be switched on, meet its
+/// prerequisites and evaluate without error. A flag that does not exist (deleted, archived) keeps the item hidden.
 pub fn gate_open(flag: Option<&CompiledFlag>, ctx: &EvalContext) -> bool {
     let Some(flag) = flag else {
         return false;
@@ -13,7 +13,10 @@ pub fn gate_open(flag: Option<&CompiledFlag>, ctx: &EvalContext) -> bool {
     let ev = flag.evaluate(ctx);
     match flag.kind {
         FlagKind::Boolean => ev.value == Some(Value::Bool(true)),
-        _ => !matches!(ev.reason, Reason::Disabled | Reason::Error),
+        _ => !matches!(
+            ev.reason,
+            Reason::Disabled | Reason::PrerequisiteFailed | Reason::Error
+        ),
     }
 }
 
@@ -28,6 +31,17 @@ mod tests {
         variants: Vec<Variant>,
         enabled: bool,
         default: &str,
+    ) -> CompiledFlag {
+        gated(kind, variants, enabled, default, Vec::new())
+    }
+
+    /// The flag `gate`, with `prerequisites` (never linked here, so never met).
+    fn gated(
+        kind: FlagKind,
+        variants: Vec<Variant>,
+        enabled: bool,
+        default: &str,
+        prerequisites: Vec<crate::flags::Prerequisite>,
     ) -> CompiledFlag {
         let flag = Flag {
             id: 1,
@@ -53,6 +67,7 @@ mod tests {
             enabled,
             off_variant: off,
             default_variant: default.into(),
+            prerequisites,
             rules: vec![],
             version: 1,
             updated_at: 0,
@@ -99,8 +114,16 @@ mod tests {
             &ctx
         ));
         assert!(!gate_open(
-            Some(&compiled(FlagKind::String, variants, false, "sale")),
+            Some(&compiled(FlagKind::String, variants.clone(), false, "sale")),
             &ctx
         ));
+        // Switched on, but a prerequisite fails: closed.
+        let login = crate::flags::Prerequisite {
+            flag: "login".into(),
+            variants: vec!["on".into()],
+        };
+        let gated = gated(FlagKind::String, variants, true, "sale", vec![login]);
+        assert_eq!(gated.evaluate(&ctx).reason, Reason::PrerequisiteFailed);
+        assert!(!gate_open(Some(&gated), &ctx));
     }
 }

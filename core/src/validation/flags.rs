@@ -4,10 +4,10 @@ use super::{FieldErrors, Validate, rules};
 use crate::cidr::Cidr;
 use crate::flags::{
     Constraint, CopyFlagSettings, DeleteSegment, FlagKind, ImportUnleash, NewFlag, NewSegment,
-    Operator, Rollout, Rule, SaveFlagSettings, Serve, SetFlagArchived, SetFlagEnabled, UpdateFlag,
-    UpdateSegment, Variant,
+    Operator, Prerequisite, Rollout, Rule, SaveFlagSettings, Serve, SetFlagArchived,
+    SetFlagEnabled, UpdateFlag, UpdateSegment, Variant,
 };
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub const FLAG_KEY_MAX: usize = 128;
 pub const FLAG_NAME_MAX: usize = 200;
@@ -18,6 +18,7 @@ pub const VARIANTS_MAX: usize = 100;
 pub const VARIANT_KEY_MAX: usize = 64;
 pub const VARIANT_VALUE_MAX_BYTES: usize = 32 * 1024;
 pub const RULES_MAX: usize = 100;
+pub const PREREQUISITES_MAX: usize = 10;
 pub const CONSTRAINTS_MAX: usize = 50;
 pub const VALUES_MAX: usize = 1000;
 pub const ATTRIBUTE_MAX: usize = 100;
@@ -278,6 +279,91 @@ pub fn check_settings(
     }
 }
 
+/// What checking a prerequisite needs to know about the flag it names, in the same environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrerequisiteTarget {
+    pub variants: Vec<String>,
+    pub has_prerequisites: bool,
+}
+
+/// A flag's prerequisites in one environment. `targets` holds the flags they name that exist
+/// and are not archived; `required_by` the flags whose prerequisites there name this one. One
+/// level deep, as in Unleash: a flag another requires cannot have prerequisites, and a flag with
+/// prerequisites cannot be one, which also rules out every cycle.
+pub fn check_prerequisites(
+    flag: &str,
+    prerequisites: &[Prerequisite],
+    targets: &HashMap<String, PrerequisiteTarget>,
+    required_by: &[String],
+    e: &mut FieldErrors,
+) {
+    if prerequisites.len() > PREREQUISITES_MAX {
+        e.add(
+            "prerequisites",
+            format!("Use at most {PREREQUISITES_MAX} prerequisites"),
+        );
+    }
+    if !prerequisites.is_empty()
+        && let Some(first) = required_by.first()
+    {
+        e.add(
+            "prerequisites",
+            format!(
+                "{first} requires this flag here, and a prerequisite cannot have prerequisites \
+                 of its own"
+            ),
+        );
+    }
+    let mut named = HashSet::new();
+    for (i, p) in prerequisites.iter().enumerate() {
+        let field = format!("prerequisites.{i}");
+        if p.flag == flag {
+            e.add(format!("{field}.flag"), "A flag cannot require itself");
+            continue;
+        }
+        if !named.insert(p.flag.as_str()) {
+            e.add(
+                format!("{field}.flag"),
+                "Another prerequisite names this flag",
+            );
+            continue;
+        }
+        let Some(target) = targets.get(&p.flag) else {
+            e.add(
+                format!("{field}.flag"),
+                format!("No flag {} (or it is archived)", p.flag),
+            );
+            continue;
+        };
+        if target.has_prerequisites {
+            e.add(
+                format!("{field}.flag"),
+                format!(
+                    "{} has prerequisites of its own here; prerequisites are one level deep",
+                    p.flag
+                ),
+            );
+        }
+        if p.variants.is_empty() {
+            e.add(
+                format!("{field}.variants"),
+                format!("Choose at least one variant of {}", p.flag),
+            );
+        }
+        let mut seen = HashSet::new();
+        for (j, v) in p.variants.iter().enumerate() {
+            if !target.variants.contains(v) {
+                e.add(
+                    format!("{field}.variants.{j}"),
+                    format!("{} has no variant {v}", p.flag),
+                );
+            } else if !seen.insert(v) {
+                e.add(format!("{field}.variants.{j}"), "Listed twice");
+            }
+        }
+    }
+}
+
 fn check_rule(
     rule: &Rule,
     i: usize,
@@ -453,6 +539,16 @@ impl Validate for SaveFlagSettings {
         if self.rules.len() > RULES_MAX {
             e.add("rules", format!("Use at most {RULES_MAX} rules"));
         }
+        if self
+            .prerequisites
+            .as_ref()
+            .is_some_and(|p| p.len() > PREREQUISITES_MAX)
+        {
+            e.add(
+                "prerequisites",
+                format!("Use at most {PREREQUISITES_MAX} prerequisites"),
+            );
+        }
         for (i, rule) in self.rules.iter().enumerate() {
             check_constraints(&rule.constraints, &format!("rules.{i}.constraints"), &mut e);
             if let Some(r) = &rule.rollout {
@@ -581,6 +677,7 @@ mod tests {
             enabled: true,
             off_variant: "off".into(),
             default_variant: "off".into(),
+            prerequisites: None,
             rules,
             version: 1,
         }
@@ -812,6 +909,88 @@ mod tests {
         assert_eq!(
             e.get("default_variant"),
             Some("Choose one of the flag's variants")
+        );
+    }
+
+    #[test]
+    fn prerequisites_are_one_level_deep_and_name_real_variants() {
+        let targets: HashMap<String, PrerequisiteTarget> = [
+            ("login", vec!["on", "off"], false),
+            ("middle", vec!["on", "off"], true),
+        ]
+        .into_iter()
+        .map(|(k, v, has)| {
+            (
+                k.to_string(),
+                PrerequisiteTarget {
+                    variants: v.into_iter().map(String::from).collect(),
+                    has_prerequisites: has,
+                },
+            )
+        })
+        .collect();
+        let p = |flag: &str, variants: &[&str]| Prerequisite {
+            flag: flag.into(),
+            variants: variants.iter().map(|v| v.to_string()).collect(),
+        };
+        let check = |prerequisites: Vec<Prerequisite>, required_by: &[&str]| {
+            let mut e = FieldErrors::new();
+            let required_by: Vec<String> = required_by.iter().map(|s| s.to_string()).collect();
+            check_prerequisites("checkout", &prerequisites, &targets, &required_by, &mut e);
+            e
+        };
+        assert!(check(vec![p("login", &["on"])], &[]).0.is_empty());
+        assert!(check(vec![], &["banner"]).0.is_empty());
+        let e = check(
+            vec![
+                p("checkout", &["on"]),
+                p("ghost", &["on"]),
+                p("middle", &["on"]),
+                p("login", &[]),
+                p("login", &["on"]),
+            ],
+            &[],
+        );
+        assert_eq!(
+            e.get("prerequisites.0.flag"),
+            Some("A flag cannot require itself")
+        );
+        assert_eq!(
+            e.get("prerequisites.1.flag"),
+            Some("No flag ghost (or it is archived)")
+        );
+        assert_eq!(
+            e.get("prerequisites.2.flag"),
+            Some("middle has prerequisites of its own here; prerequisites are one level deep")
+        );
+        assert_eq!(
+            e.get("prerequisites.3.variants"),
+            Some("Choose at least one variant of login")
+        );
+        assert_eq!(
+            e.get("prerequisites.4.flag"),
+            Some("Another prerequisite names this flag")
+        );
+        // A cycle: `banner` requires `checkout`, so `checkout` cannot require anything, `banner`
+        // included.
+        let e = check(vec![p("login", &["on"])], &["banner"]);
+        assert_eq!(
+            e.get("prerequisites"),
+            Some(
+                "banner requires this flag here, and a prerequisite cannot have prerequisites \
+                 of its own"
+            )
+        );
+        let e = check(vec![p("login", &["yes", "on", "on"])], &[]);
+        assert_eq!(
+            e.get("prerequisites.0.variants.0"),
+            Some("login has no variant yes")
+        );
+        assert_eq!(e.get("prerequisites.0.variants.2"), Some("Listed twice"));
+        let many = (0..11).map(|_| p("login", &["on"])).collect();
+        assert_eq!(
+            check(many, &[]).get("prerequisites"),
+            Some("Use at most 10 prerequisites")
         );
     }
 

@@ -176,6 +176,7 @@ fn save(rules: Vec<Rule>) -> SaveFlagSettings {
         enabled: true,
         off_variant: "a".into(),
         default_variant: "a".into(),
+        prerequisites: None,
         rules,
         version: 1,
     }

@@ -1,5 +1,5 @@
-//! HTTP/1.1 without hyper for watch requests (`GET /api/v1/config/{env}/{ns}/watch` and
-//! `GET /api/v1/menus/{env}/{menu}/watch`).
+//! HTTP/1.1 without hyper for watch requests (`GET /api/v1/config/{env}/{ns}/watch`,
+//! `GET /api/v1/menus/{env}/{menu}/watch` and OFREP's change stream, `GET /ofrep/v1/events`).
 //! The request still goes through the application's router, so the middleware, the handler, its
 //! error answers (a [`crate::delivery::error::DeliveryError`], body and headers) and the CORS
 //! headers are the ones every other request gets; only the framing is done here, and no error
@@ -31,8 +31,10 @@ const HEAD_WAIT: Duration = Duration::from_secs(1);
 /// Peeking returns at once while any bytes are waiting, so a head that arrives in pieces is
 /// looked at again after a pause rather than in a busy loop.
 const PEEK_AGAIN: Duration = Duration::from_millis(5);
-/// The APIs whose watch streams are answered here: config namespaces and menus.
-const WATCHED: [&str; 2] = ["/api/v1/config/", "/api/v1/menus/"];
+/// The APIs whose watch streams are answered here: config namespaces and menus, and OFREP's
+/// change stream.
+const WATCHED: [&str; 3] = ["/api/v1/config/", "/api/v1/menus/", OFREP_EVENTS];
+const OFREP_EVENTS: &str = "/ofrep/v1/events";
 
 /// Who answers a new connection.
 pub enum Route {
@@ -137,6 +139,9 @@ fn parse(bytes: &[u8], peer: SocketAddr) -> Head {
 /// `/api/v1/{config|menus}/{environment}/{key}/watch`, with or without a query.
 fn is_watch(target: &str) -> bool {
     let path = target.split_once('?').map_or(target, |(path, _)| path);
+    if path == OFREP_EVENTS {
+        return true;
+    }
     let Some(rest) = WATCHED.iter().find_map(|api| path.strip_prefix(api)) else {
         return false;
     };
@@ -274,6 +279,15 @@ mod tests {
             _ => panic!("a watch request"),
         }
         assert!(matches!(parse(&watch[..30], peer()), Head::Partial));
+        let events = b"GET /ofrep/v1/events?token=sbe_1 HTTP/1.1\r\nHost: x\r\n\r\n";
+        assert!(matches!(parse(events, peer()), Head::Watch(..)));
+        for not_events in [
+            &b"GET /ofrep/v1/events/x HTTP/1.1\r\n\r\n"[..],
+            b"POST /ofrep/v1/events HTTP/1.1\r\n\r\n",
+            b"GET /ofrep/v1/evaluate/flags HTTP/1.1\r\n\r\n",
+        ] {
+            assert!(!matches!(parse(not_events, peer()), Head::Watch(..)));
+        }
         let menu = b"GET /api/v1/menus/staging/web-main/watch?roles=a HTTP/1.1\r\nHost: x\r\n\r\n";
         assert!(matches!(parse(menu, peer()), Head::Watch(..)));
         assert!(matches!(parse(&menu[..20], peer()), Head::Partial));

@@ -1,15 +1,18 @@
 //! OpenFeature Remote Evaluation Protocol (OFREP) v0.3: single-flag and bulk evaluation from the
 //! in-memory snapshot of the SDK key's environment, with the protocol's error codes and statuses,
-//! and ETag / If-None-Match on bulk evaluation.
+//! ETag / If-None-Match on bulk evaluation, and the change stream bulk answers name
+//! ([`super::ofrep_events`]).
 
 use crate::delivery::error::DeliveryError;
-use crate::delivery::sdk_auth::SdkEnvironment;
+use crate::delivery::ofrep_events::{self, event_streams};
+use crate::delivery::sdk_auth::{SdkEnvironment, SdkKey};
 use app::AppState;
 use app::flags::{CompiledFlag, EvalContext, Evaluation, Reason};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use switchboard_backend::db::now_ms;
@@ -22,18 +25,21 @@ pub fn api() -> OpenApiRouter<AppState> {
     // Browser apps on other origins evaluate flags too (OpenFeature's web provider).
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::POST])
+        .allow_methods([Method::POST, Method::GET])
         .allow_headers([
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_NONE_MATCH,
             HeaderName::from_static("x-api-key"),
+            // A reconnecting EventSource sends it, which makes its request need a preflight.
+            HeaderName::from_static("last-event-id"),
         ])
         .expose_headers([header::ETAG])
         .max_age(std::time::Duration::from_secs(3600));
     OpenApiRouter::new()
         .routes(routes!(evaluate_flag))
         .routes(routes!(evaluate_flags))
+        .routes(routes!(ofrep_events::events))
         .layer(cors)
 }
 
@@ -136,19 +142,78 @@ fn canonical(value: &Value) -> Value {
     }
 }
 
-#[utoipa::path(post, path = "/ofrep/v1/evaluate/flags", tag = "delivery",
+/// What a change event told the provider it should find (ADR-0008): sent on the re-fetch an
+/// event triggers.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct Freshness {
+    /// The `etag` of the change event.
+    flag_config_etag: Option<String>,
+    /// The `lastModified` of the change event: seconds since the epoch, or an RFC 3339 time.
+    flag_config_last_modified: Option<String>,
+}
+
+impl Freshness {
+    /// Does what the provider was told name a newer configuration than `etag`/`modified` (this
+    /// replica has not caught up with a change another one announced)?
+    fn ahead_of(&self, etag: &str, modified: Option<i64>) -> bool {
+        let other_tag = self
+            .flag_config_etag
+            .as_deref()
+            .is_some_and(|t| t.trim().trim_matches('"') != etag.trim_matches('"'));
+        let later =
+            self.flag_config_last_modified
+                .as_deref()
+                .and_then(|t| {
+                    t.trim().parse::<i64>().ok().or_else(|| {
+                        app::time::parse_rfc3339(t.trim()).map(|ms| ms.div_euclid(1000))
+                    })
+                })
+                .zip(modified)
+                .is_some_and(|(told, ours)| told > ours);
+        other_tag || later
+    }
+}
+
+/// A replica that confirmed it holds the newest change this recently gains nothing by asking the
+/// database again; this also bounds what made-up `flagConfigEtag`s can cost it.
+const RECENTLY_SYNCED: std::time::Duration = std::time::Duration::from_millis(100);
+
+#[utoipa::path(post, path = "/ofrep/v1/evaluate/flags", tag = "delivery", params(Freshness),
     responses((status = 200, description = "Every flag of the SDK key's environment, evaluated; ETag header"),
         (status = 304, description = "Unchanged since the If-None-Match ETag"), (status = 400, description = "PARSE_ERROR or INVALID_CONTEXT"),
         (status = 401, description = "No valid SDK key")),
     security(("sdk_key" = [])))]
 pub async fn evaluate_flags(
     State(state): State<AppState>,
-    SdkEnvironment(env): SdkEnvironment,
+    key: SdkKey,
+    Query(freshness): Query<Freshness>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, DeliveryError> {
     let (ctx, raw) = context(&body)?;
-    let snapshot = state.delivery.flags.environment(&env).unwrap_or_default();
+    let env = &key.environment;
+    let mut snapshot = state.delivery.flags.environment(env).unwrap_or_default();
+    let modified = state
+        .delivery
+        .flags
+        .events
+        .current(env)
+        .map(|c| c.last_modified);
+    if freshness.ahead_of(&snapshot.etag, modified)
+        && state
+            .delivery
+            .sync_age()
+            .is_none_or(|age| age > RECENTLY_SYNCED)
+    {
+        // Another replica announced a change this one has not loaded yet: load it first, so
+        // the re-fetch the event caused does not answer with what the app already has.
+        if let Err(e) = state.delivery.catch_up(&state.db).await {
+            tracing::warn!(error = %e, "catching up for a change event's re-fetch failed");
+        }
+        snapshot = state.delivery.flags.environment(env).unwrap_or_default();
+    }
     // Flags and context together decide the answer.
     let mut hasher = Sha256::new();
     hasher.update(snapshot.etag.as_bytes());
@@ -173,7 +238,8 @@ pub async fn evaluate_flags(
         .filter_map(|k| snapshot.flags.get(k))
         .map(|flag| answer(flag, &ctx).unwrap_or_else(|failure| failure.body()))
         .collect();
-    Ok((revalidate, axum::Json(json!({"flags": flags}))).into_response())
+    let answer = json!({"flags": flags, "eventStreams": event_streams(&key)});
+    Ok((revalidate, axum::Json(answer)).into_response())
 }
 
 #[cfg(test)]

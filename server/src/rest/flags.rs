@@ -4,8 +4,8 @@ use app::AppError;
 use app::AppState;
 use app::flags::{
     CopyFlagSettings, Flag, FlagDetail, FlagEnvironment, FlagPage, FlagQuery, ImportReport,
-    ImportUnleash, NewFlag, Rule, SaveFlagSettings, SetFlagArchived, SetFlagEnabled, UpdateFlag,
-    Variant,
+    ImportUnleash, NewFlag, Prerequisite, Rule, SaveFlagSettings, SetFlagArchived, SetFlagEnabled,
+    UpdateFlag, Variant,
 };
 use axum::Json;
 use axum::body::Bytes;
@@ -32,6 +32,9 @@ pub struct SettingsChanges {
     pub enabled: bool,
     pub off_variant: String,
     pub default_variant: String,
+    /// Other flags that must serve given variants first; absent keeps the stored ones.
+    #[serde(default)]
+    pub prerequisites: Option<Vec<Prerequisite>>,
     pub rules: Vec<Rule>,
     /// 0 if the environment was never configured.
     pub version: i64,
@@ -145,7 +148,8 @@ pub async fn restore(
     ))
 }
 
-/// Replaces a flag's settings in one environment: kill switch, fallback variants, rules.
+/// Replaces a flag's settings in one environment: kill switch, fallback variants, prerequisites
+/// (when given), rules.
 #[utoipa::path(put, path = "/api/admin/v1/flags/{key}/environments/{environment}", tag = "flags", request_body = SettingsChanges,
     params(("key" = String, Path), ("environment" = String, Path)),
     responses((status = 200, body = FlagEnvironment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -162,6 +166,7 @@ pub async fn save_settings(
         enabled: c.enabled,
         off_variant: c.off_variant,
         default_variant: c.default_variant,
+        prerequisites: c.prerequisites,
         rules: c.rules,
         version: c.version,
     };

@@ -583,6 +583,12 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Stops following other processes' changes (and the other background work), so this
+    /// server's snapshots move only through its own commands and explicit catch-ups.
+    pub fn stop_following(&mut self) {
+        self.running.stop_background();
+    }
+
     pub async fn stop(mut self) {
         // As `switchboard serve` does on SIGTERM: open watch streams end, so shutdown can finish.
         self.state.delivery.close();
@@ -657,6 +663,29 @@ pub struct Api {
 }
 
 impl Api {
+    /// A new SDK key of `environment`: its secret.
+    pub async fn sdk_key(&self, environment: &str) -> String {
+        let (status, created) = self
+            .post(
+                &format!("/environments/{environment}/sdk-keys"),
+                json!({"name": "app"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        created["secret"].as_str().unwrap().to_string()
+    }
+
+    /// A new boolean flag (off everywhere, as every new flag is).
+    pub async fn boolean_flag(&self, key: &str) {
+        let (status, body) = self
+            .post(
+                "/flags",
+                json!({"key": key, "name": key, "kind": "boolean"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
     pub async fn call(
         &self,
         method: reqwest::Method,
@@ -696,6 +725,18 @@ impl Api {
     pub async fn delete(&self, path: &str) -> (StatusCode, Value) {
         self.call(reqwest::Method::DELETE, path, None).await
     }
+}
+
+/// OFREP bulk evaluation for user `u1` with SDK key `key`; `query` is appended to the path.
+pub async fn bulk(server: &TestServer, key: &str, query: &str) -> (StatusCode, Value) {
+    let res = reqwest::Client::new()
+        .post(server.url(&format!("/ofrep/v1/evaluate/flags{query}")))
+        .bearer_auth(key)
+        .json(&json!({"context": {"targetingKey": "u1"}}))
+        .send()
+        .await
+        .unwrap();
+    read(res).await
 }
 
 pub async fn read(res: reqwest::Response) -> (StatusCode, Value) {

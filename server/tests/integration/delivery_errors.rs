@@ -339,17 +339,29 @@ async fn every_delivery_error_keeps_its_wire_format() {
             r#"{"errorCode":"INVALID_CONTEXT","errorDetails":"context must be an object"}"#
         )
     );
+    // The change stream's token, derived as the module documents: SHA-256 of a label and the
+    // key's stored digest (itself SHA-256 of the secret), 40 hex digits.
+    let token = {
+        use sha2::{Digest, Sha256};
+        let digest = hex::encode(Sha256::digest(staging.as_bytes()));
+        let mac = Sha256::digest(format!("switchboard ofrep events\n{digest}").as_bytes());
+        format!("sbe_{}", &hex::encode(mac)[..40])
+    };
     assert_eq!(
         c.post("/ofrep/v1/evaluate/flags", key, r#"{"context": {}}"#)
             .await,
         json_answer(
             200,
-            concat!(
-                r#"{"flags":["#,
+            &[
+                r#"{"eventStreams":[{"endpoint":{"requestUri":"/ofrep/v1/events?token="#,
+                &token,
+                r#""},"inactivityDelaySec":120,"type":"sse"}],"#,
+                r#""flags":["#,
                 r#"{"errorCode":"TYPE_MISMATCH","errorDetails":"variant \"low\" holds \"ten\", not a number","key":"limit"},"#,
                 r#"{"errorCode":"TARGETING_KEY_MISSING","errorDetails":"this flag rolls out by user: send a targetingKey in the context","key":"rollout"}"#,
                 r#"]}"#
-            )
+            ]
+            .concat()
         )
     );
 

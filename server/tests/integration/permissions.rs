@@ -329,6 +329,12 @@ fn cases() -> Vec<Case> {
             allowed: READ_FLAGS,
         },
         Case {
+            name: "rpc flags/choices",
+            needs: &[],
+            call: |_| rpc_get("flags/choices"),
+            allowed: READ_FLAGS,
+        },
+        Case {
             name: "rpc flags/create",
             needs: &[],
             call: |t| {
@@ -1699,6 +1705,7 @@ async fn targets(server: &TestServer, needs: &[Need]) -> Targets {
                         enabled,
                         off_variant: variant.into(),
                         default_variant: variant.into(),
+                        prerequisites: None,
                         rules: vec![],
                         version: 0,
                     };
@@ -1730,6 +1737,7 @@ async fn targets(server: &TestServer, needs: &[Need]) -> Targets {
                     enabled: true,
                     off_variant: "off".into(),
                     default_variant: "off".into(),
+                    prerequisites: None,
                     rules,
                     version: 0,
                 };

@@ -10,17 +10,6 @@ use switchboard_backend::delivery::RESYNC;
 
 const BOUND: Duration = Duration::from_secs(2 * RESYNC.as_secs() + 2);
 
-async fn bulk(server: &TestServer, key: &str) -> (StatusCode, Value) {
-    let res = reqwest::Client::new()
-        .post(server.url("/ofrep/v1/evaluate/flags"))
-        .bearer_auth(key)
-        .json(&json!({"context": {"targetingKey": "u1"}}))
-        .send()
-        .await
-        .unwrap();
-    read(res).await
-}
-
 /// Polls `server` until `done` holds for its bulk answer with `key`, or fails after [`BOUND`].
 async fn within_bound(
     server: &TestServer,
@@ -29,7 +18,7 @@ async fn within_bound(
     done: impl Fn(StatusCode, &Value) -> bool,
 ) {
     eventually(BOUND, what, || async {
-        let (status, body) = bulk(server, key).await;
+        let (status, body) = bulk(server, key, "").await;
         if done(status, &body) {
             Ok(())
         } else {

@@ -6,6 +6,7 @@ mod import;
 mod list;
 mod new;
 mod page;
+mod prerequisites;
 mod rule;
 mod settings;
 mod split;

@@ -1,20 +1,22 @@
 //! A flag's settings in one environment: the kill switch, fallback variants and the ordered
 //! rules, with errors from the shared validation shown as the user edits.
 
+use super::prerequisites::{PrerequisitesEditor, targets};
 use super::rule::RuleEditor;
 use super::try_context::{TryContext, TryState};
 use crate::AppError;
 use crate::api::{CopySettings, SaveSettings, ToggleFlag};
 use crate::domain::Environment;
 use crate::flags::{
-    CopyFlagSettings, Flag, FlagEnvironment, Rule, SaveFlagSettings, Segment, Serve, SetFlagEnabled,
+    CopyFlagSettings, Flag, FlagEnvironment, RelatedFlag, Requirement, Rule, SaveFlagSettings,
+    Segment, Serve, SetFlagEnabled,
 };
 use crate::permissions::{Action, Resource};
 use crate::ui::auth::use_may;
 use crate::ui::components::{ConfirmButton, ErrorNotice, FieldErrorText, Notice};
 use crate::ui::style::*;
 use crate::validation::FieldErrors;
-use crate::validation::flags::check_settings;
+use crate::validation::flags::{check_prerequisites, check_settings};
 use leptos::prelude::*;
 use std::collections::HashSet;
 
@@ -34,6 +36,10 @@ pub fn SettingsEditor(
     /// Other environments the rules can be copied from.
     others: Vec<Environment>,
     segments: Vec<Segment>,
+    /// The flags prerequisites name (or are about to), loaded as they are chosen.
+    related: RwSignal<Vec<RelatedFlag>>,
+    /// The flags that require this one in this environment.
+    required_by: Vec<Requirement>,
     try_state: TryState,
     /// The page reloads the flag after a change was saved.
     on_saved: Callback<String>,
@@ -48,6 +54,7 @@ pub fn SettingsEditor(
     let version = RwSignal::new(settings.version);
     let off_variant = RwSignal::new(settings.off_variant.clone());
     let default_variant = RwSignal::new(settings.default_variant.clone());
+    let prerequisites = RwSignal::new(settings.prerequisites.clone());
     let next = StoredValue::new(settings.rules.len());
     let rules = RwSignal::new(
         settings
@@ -67,6 +74,7 @@ pub fn SettingsEditor(
             enabled: enabled.get(),
             off_variant: off_variant.get(),
             default_variant: default_variant.get(),
+            prerequisites: Some(prerequisites.get()),
             rules: rules.with(|rs| rs.iter().map(|(_, r)| r.clone()).collect()),
             version: version.get(),
         })
@@ -75,6 +83,7 @@ pub fn SettingsEditor(
         let d = draft.get();
         base.with_value(|b| {
             d.rules != b.rules
+                || d.prerequisites.as_ref() != Some(&b.prerequisites)
                 || d.off_variant != b.off_variant
                 || d.default_variant != b.default_variant
         })
@@ -83,9 +92,15 @@ pub fn SettingsEditor(
     let variants = flag.variants.clone();
     let client_errors = {
         let variants = variants.clone();
+        let required: Vec<String> = required_by.iter().map(|r| r.flag.clone()).collect();
+        let (flag_key, env_key) = (flag_key.clone(), env_key.clone());
         Memo::new(move |_| {
             let mut e = FieldErrors::new();
-            check_settings(&draft.get(), &variants, &segment_keys, &mut e);
+            let d = draft.get();
+            check_settings(&d, &variants, &segment_keys, &mut e);
+            let named = d.prerequisites.unwrap_or_default();
+            let targets = related.with(|r| targets(&named, r, &env_key));
+            check_prerequisites(&flag_key, &named, &targets, &required, &mut e);
             e
         })
     };
@@ -214,6 +229,7 @@ pub fn SettingsEditor(
                         }
                     }).collect_view()}
                 </section>
+                <PrerequisitesEditor flag_key=flag_key.clone() prerequisites related required_by=required_by.clone() errors disabled />
                 <div class="space-y-3" aria-label="Rules">
                     <For each={move || rules.get().into_iter().map(|(id, _)| id).collect::<Vec<_>>()} key=|id| *id let:id>
                         {
@@ -293,7 +309,7 @@ pub fn SettingsEditor(
                 })}
             </div>
             <div>
-                <TryContext flag=flag.clone() segments=segments.clone() draft=draft state=try_state />
+                <TryContext flag=flag.clone() segments=segments.clone() related draft=draft state=try_state />
             </div>
         </div>
     }

@@ -2,8 +2,8 @@
 //! types, with the same engine the server runs, and says why each rule did or did not match.
 
 use crate::flags::{
-    CompiledFlag, CompiledSegment, EvalContext, Flag, FlagEnvironment, Reason, RuleTrace,
-    SaveFlagSettings, Segment, Segments,
+    CompiledFlag, CompiledSegment, EvalContext, Flag, FlagEnvironment, Reason, RelatedFlag,
+    RuleTrace, SaveFlagSettings, Segment, Segments,
 };
 use crate::ui::style::*;
 use leptos::prelude::*;
@@ -115,6 +115,13 @@ fn explain_miss(trace: &RuleTrace) -> String {
             format!("skipped: the rollout sticks by {attribute}, which the context lacks")
         }
         RuleTrace::NotReached { .. } => "not reached: an earlier rule decided".into(),
+        RuleTrace::PrerequisiteFailed {
+            served: Some(v), ..
+        } => format!("not met: it serves {v} to this context"),
+        RuleTrace::PrerequisiteFailed { served: None, .. } => {
+            "not met: it is not served here (archived, broken, or it has prerequisites itself)"
+                .into()
+        }
     }
 }
 
@@ -125,6 +132,7 @@ fn reason_text(reason: Reason) -> &'static str {
         Reason::Split => "a rule matched; the variant came from a sticky percentage",
         Reason::Default => "no rule matched: the default variant",
         Reason::Disabled => "the flag is off here: the off variant",
+        Reason::PrerequisiteFailed => "a prerequisite is not met: the off variant",
         Reason::Error => "the settings cannot be evaluated",
     }
 }
@@ -133,6 +141,8 @@ fn reason_text(reason: Reason) -> &'static str {
 pub fn TryContext(
     flag: Flag,
     segments: Vec<Segment>,
+    /// The flags prerequisites name, evaluated here in the same environment.
+    related: RwSignal<Vec<RelatedFlag>>,
     #[prop(into)] draft: Signal<SaveFlagSettings>,
     state: TryState,
 ) -> impl IntoView {
@@ -149,13 +159,29 @@ pub fn TryContext(
             enabled: d.enabled,
             off_variant: d.off_variant.clone(),
             default_variant: d.default_variant.clone(),
+            prerequisites: d.prerequisites.clone().unwrap_or_default(),
             rules: d.rules.clone(),
             version: d.version,
             updated_at: 0,
         };
-        let compiled = flag.with_value(|f| {
+        let mut compiled = flag.with_value(|f| {
             compiled_segments.with_value(|s| CompiledFlag::compile(f, &settings, s))
         });
+        // The flags prerequisites name, compiled for this environment as the server does.
+        let others: Vec<Arc<CompiledFlag>> = related.with(|r| {
+            compiled_segments.with_value(|s| {
+                r.iter()
+                    .filter_map(|o| {
+                        let env = o
+                            .environments
+                            .iter()
+                            .find(|e| e.environment == d.environment)?;
+                        Some(Arc::new(CompiledFlag::compile(&o.flag, env, s)))
+                    })
+                    .collect()
+            })
+        });
+        compiled.link(|key| others.iter().find(|o| o.key == key).cloned());
         let (ev, trace) = compiled.explain(&state.context());
         let names: Vec<(String, String)> = d
             .rules
@@ -231,14 +257,15 @@ pub fn TryContext(
                         })}
                         <ol class="space-y-1 text-xs" data-testid="try-trace">
                             {trace.iter().map(|t| {
-                                let id = match t {
+                                let subject = match t {
                                     RuleTrace::Matched { rule_id, .. } | RuleTrace::ConstraintFailed { rule_id, .. } | RuleTrace::SegmentFailed { rule_id, .. }
-                                    | RuleTrace::OutsideRollout { rule_id, .. } | RuleTrace::NoStickinessValue { rule_id, .. } | RuleTrace::NotReached { rule_id } => rule_id.clone(),
+                                    | RuleTrace::OutsideRollout { rule_id, .. } | RuleTrace::NoStickinessValue { rule_id, .. } | RuleTrace::NotReached { rule_id } => name_of(rule_id),
+                                    RuleTrace::PrerequisiteFailed { flag, .. } => format!("Prerequisite {flag}"),
                                 };
                                 let matched = matches!(t, RuleTrace::Matched { .. });
                                 view! {
                                     <li class=if matched { "text-emerald-700 dark:text-emerald-400" } else { "text-slate-600 dark:text-slate-400" }>
-                                        <strong>{name_of(&id)}</strong>": "{explain_miss(t)}
+                                        <strong>{subject}</strong>": "{explain_miss(t)}
                                     </li>
                                 }
                             }).collect_view()}
