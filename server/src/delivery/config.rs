@@ -5,11 +5,12 @@
 
 use crate::delivery::error::DeliveryError;
 use crate::delivery::sdk_auth::SdkKey;
-use crate::delivery::streams::{self, Streams};
+use crate::delivery::sse;
+use crate::delivery::streams::Streams;
 use crate::delivery::wakeups::{Wake, wakeups};
 use app::AppState;
 use app::config::duration;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -428,22 +429,7 @@ pub async fn watch(
         started: false,
         last_sent: last_id,
     };
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/event-stream"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            // Proxies that buffer responses would hold events back.
-            (
-                HeaderName::from_static("x-accel-buffering"),
-                HeaderValue::from_static("no"),
-            ),
-        ],
-        Body::from_stream(streams::counted(counted, events(watching, rx))),
-    )
-        .into_response())
+    Ok(sse::response(counted, events(watching, rx)))
 }
 
 /// The first event at once (unless Last-Event-ID is current), then one per version change for
@@ -459,8 +445,7 @@ fn events(
             let now = match wakes.next().await? {
                 Wake::Changed(now) => now,
                 Wake::Beat => {
-                    let keep_alive = Bytes::from_static(b": keep-alive\n\n");
-                    return Some((Ok(keep_alive), (w, wakes)));
+                    return Some((Ok(sse::KEEP_ALIVE), (w, wakes)));
                 }
                 Wake::Ended => return None,
             };

@@ -6,13 +6,14 @@
 use crate::delivery::config::{etag_matches, same_environment};
 use crate::delivery::error::DeliveryError;
 use crate::delivery::sdk_auth::SdkKey;
-use crate::delivery::streams::{self, Streams};
+use crate::delivery::sse;
+use crate::delivery::streams::Streams;
 use crate::delivery::wakeups::{Wake, wakeups};
 use app::AppState;
 use app::flags::EvalContext;
 use app::menus::Caller;
 use app::validation::menus::{permission, role};
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -335,24 +336,10 @@ pub async fn watch(
         caller,
         ctx,
     };
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/event-stream"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            (
-                HeaderName::from_static("x-accel-buffering"),
-                HeaderValue::from_static("no"),
-            ),
-        ],
-        Body::from_stream(streams::counted(
-            counted,
-            events(state.delivery.clone(), view, rx, last_id),
-        )),
-    )
-        .into_response())
+    Ok(sse::response(
+        counted,
+        events(state.delivery.clone(), view, rx, last_id),
+    ))
 }
 
 /// The caller's view at once (unless Last-Event-ID is current), then again whenever it changes,
@@ -371,8 +358,7 @@ fn events(
                 let published = match wakes.next().await? {
                     Wake::Changed(published) => published,
                     Wake::Beat => {
-                        let keep_alive = Bytes::from_static(b": keep-alive\n\n");
-                        return Some((Ok(keep_alive), (delivery, view, wakes, last_sent)));
+                        return Some((Ok(sse::KEEP_ALIVE), (delivery, view, wakes, last_sent)));
                     }
                     Wake::Ended => return None,
                 };

@@ -11,6 +11,7 @@ pub mod menus;
 pub mod ofrep;
 pub mod ofrep_events;
 pub mod sdk_auth;
+pub mod sse;
 pub mod streams;
 pub mod wakeups;
 

@@ -8,14 +8,14 @@
 //! pre-rendered event per change shared by every stream, the shared heartbeat, the per-key cap.
 
 use crate::delivery::error::DeliveryError;
-use crate::delivery::streams::{self, Streams};
+use crate::delivery::sse;
+use crate::delivery::streams::Streams;
 use crate::delivery::wakeups::{Wake, wakeups};
 use app::AppState;
-use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
-use futures_util::stream::{self, Stream, StreamExt};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use futures_util::stream::{self, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::convert::Infallible;
@@ -84,10 +84,7 @@ pub async fn events(
         loop {
             let now: Arc<FlagsChanged> = match wakes.next().await? {
                 Wake::Changed(now) => now,
-                Wake::Beat => {
-                    let keep_alive = Bytes::from_static(b": keep-alive\n\n");
-                    return Some((Ok::<_, Infallible>(keep_alive), (known, wakes)));
-                }
+                Wake::Beat => return Some((Ok::<_, Infallible>(sse::KEEP_ALIVE), (known, wakes))),
                 Wake::Ended => return None,
             };
             if known.as_deref() == Some(now.etag.as_str()) {
@@ -97,24 +94,5 @@ pub async fn events(
             return Some((Ok(now.event.clone()), (known, wakes)));
         }
     });
-    Ok(sse(streams::counted(counted, events)))
-}
-
-fn sse(events: impl Stream<Item = Result<Bytes, Infallible>> + Send + 'static) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/event-stream"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            // Proxies that buffer responses would hold events back.
-            (
-                HeaderName::from_static("x-accel-buffering"),
-                HeaderValue::from_static("no"),
-            ),
-        ],
-        Body::from_stream(events),
-    )
-        .into_response()
+    Ok(sse::response(counted, events))
 }
