@@ -213,6 +213,16 @@ pub struct KeyEntry {
     /// Last use in milliseconds, recorded in memory and flushed to the database periodically.
     last_used: AtomicI64,
     flushed: AtomicI64,
+    /// Turns true when the key is revoked (or its environment deleted): the streams it holds open
+    /// end then, as its requests are refused then. Shared by every reload's entry of the key.
+    revoked: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl KeyEntry {
+    /// Resolves to true once the key is revoked.
+    pub fn revoked(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.revoked.subscribe()
+    }
 }
 
 /// The token in a key's OFREP change-stream URL. Browsers open the stream with `EventSource`,
@@ -252,6 +262,10 @@ impl KeyIndex {
                 .map(|e| e.last_used.load(Ordering::Relaxed))
                 .unwrap_or(0)
                 .max(stored.unwrap_or(0));
+            let revoked = old
+                .get(&hash)
+                .map(|e| e.revoked.clone())
+                .unwrap_or_else(|| Arc::new(tokio::sync::watch::channel(false).0));
             map.insert(
                 hash.clone(),
                 Arc::new(KeyEntry {
@@ -261,9 +275,15 @@ impl KeyIndex {
                     events_token: events_token(&hash),
                     last_used: AtomicI64::new(used),
                     flushed: AtomicI64::new(stored.unwrap_or(0)),
+                    revoked,
                 }),
             );
         }
+        let gone: Vec<Arc<KeyEntry>> = old
+            .iter()
+            .filter(|(hash, _)| !map.contains_key(*hash))
+            .map(|(_, e)| e.clone())
+            .collect();
         let by_token = map
             .values()
             .map(|e| (e.events_token.clone(), e.clone()))
@@ -273,6 +293,10 @@ impl KeyIndex {
             .by_events_token
             .write()
             .unwrap_or_else(|p| p.into_inner()) = Arc::new(by_token);
+        // After the swap, so a stream that ends finds its key refused if it reconnects.
+        for entry in gone {
+            entry.revoked.send_replace(true);
+        }
         Ok(())
     }
 

@@ -7,7 +7,7 @@ use crate::delivery::error::DeliveryError;
 use crate::delivery::sdk_auth::SdkKey;
 use crate::delivery::sse;
 use crate::delivery::streams::Streams;
-use crate::delivery::wakeups::{Wake, wakeups};
+use crate::delivery::wakeups::{Wake, Wakeups, revoked, wakeups};
 use app::AppState;
 use app::config::duration;
 use axum::body::Bytes;
@@ -325,6 +325,8 @@ pub async fn fetch(
                 }
             },
             _ = state.delivery.closed() => return Ok(not_modified(&served, served.for_key(secrets), gray)),
+            // A key revoked while its long poll waits gets what a new request would: 401.
+            _ = revoked(key.revoked()) => return Err(crate::delivery::sdk_auth::missing_key()),
         }
     }
     record(&state, &environment, &namespace, &caller, &served, gray);
@@ -429,7 +431,8 @@ pub async fn watch(
         started: false,
         last_sent: last_id,
     };
-    Ok(sse::response(counted, events(watching, rx)))
+    let wakes = wakeups(&state.delivery, &key, rx);
+    Ok(sse::response(counted, events(watching, wakes)))
 }
 
 /// The first event at once (unless Last-Event-ID is current), then one per version change for
@@ -437,9 +440,8 @@ pub async fn watch(
 /// server shuts down. Events are the release's pre-rendered bytes, shared by every watcher.
 fn events(
     watching: Watching,
-    rx: tokio::sync::watch::Receiver<Arc<NamespaceState>>,
+    wakes: Wakeups<Arc<NamespaceState>>,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> {
-    let wakes = wakeups(&watching.delivery, rx);
     stream::unfold((watching, wakes), |(mut w, mut wakes)| async move {
         loop {
             let now = match wakes.next().await? {

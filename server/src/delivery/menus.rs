@@ -8,7 +8,7 @@ use crate::delivery::error::DeliveryError;
 use crate::delivery::sdk_auth::SdkKey;
 use crate::delivery::sse;
 use crate::delivery::streams::Streams;
-use crate::delivery::wakeups::{Wake, wakeups};
+use crate::delivery::wakeups::{Wake, Wakeups, wakeups};
 use app::AppState;
 use app::flags::EvalContext;
 use app::menus::Caller;
@@ -336,9 +336,10 @@ pub async fn watch(
         caller,
         ctx,
     };
+    let wakes = wakeups(&state.delivery, &key, rx);
     Ok(sse::response(
         counted,
-        events(state.delivery.clone(), view, rx, last_id),
+        events(state.delivery.clone(), view, wakes, last_id),
     ))
 }
 
@@ -347,10 +348,9 @@ pub async fn watch(
 fn events(
     delivery: Arc<Delivery>,
     view: View,
-    rx: tokio::sync::watch::Receiver<Arc<PublishedMenu>>,
+    wakes: Wakeups<Arc<PublishedMenu>>,
     last_sent: Option<String>,
 ) -> impl Stream<Item = Result<Bytes, Infallible>> {
-    let wakes = wakeups(&delivery, rx);
     stream::unfold(
         (delivery, view, wakes, last_sent),
         |(delivery, view, mut wakes, mut last_sent)| async move {

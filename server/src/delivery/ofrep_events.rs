@@ -79,7 +79,7 @@ pub async fn events(
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().to_string());
-    let wakes = wakeups(&state.delivery, rx);
+    let wakes = wakeups(&state.delivery, &key, rx);
     let events = stream::unfold((known, wakes), |(mut known, mut wakes)| async move {
         loop {
             let now: Arc<FlagsChanged> = match wakes.next().await? {

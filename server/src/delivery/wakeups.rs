@@ -1,5 +1,5 @@
-//! What wakes a watch stream (config or menus): a new value of what it watches, the shared
-//! heartbeat, or shutdown. Each waits in a future that lives as long as the stream, so an event
+//! What wakes a watch stream (config, menus, OFREP change events): a new value of what it
+//! watches, the shared heartbeat; and what ends it: shutdown, or its SDK key's revocation. Each waits in a future that lives as long as the stream, so an event
 //! costs a stream no new registration on the heartbeat and shutdown channels that every stream
 //! shares (re-registering after every event was two lock round trips per stream per event, on
 //! lists 10,000 streams long).
@@ -8,6 +8,7 @@ use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 use std::pin::Pin;
 use switchboard_backend::delivery::Delivery;
+use switchboard_backend::sdk_keys::KeyEntry;
 use tokio::sync::watch;
 
 pub enum Wake<T> {
@@ -21,8 +22,9 @@ pub enum Wake<T> {
 
 pub type Wakeups<T> = Pin<Box<dyn Stream<Item = Wake<T>> + Send>>;
 
-/// Every change of `rx` and every heartbeat, until the delivery closes (at once if it already has).
-pub fn wakeups<T>(delivery: &Delivery, mut rx: watch::Receiver<T>) -> Wakeups<T>
+/// Every change of `rx` and every heartbeat, until the delivery closes or `key` is revoked (at
+/// once if either already happened).
+pub fn wakeups<T>(delivery: &Delivery, key: &KeyEntry, mut rx: watch::Receiver<T>) -> Wakeups<T>
 where
     T: Clone + Send + Sync + 'static,
 {
@@ -41,5 +43,20 @@ where
     let closed = async move {
         let _ = closing.wait_for(|closing| *closing).await;
     };
-    Box::pin(stream::select(changes, beats).take_until(closed))
+    let revoked = revoked(key.revoked());
+    let ended = async move {
+        tokio::select! {
+            _ = closed => {}
+            _ = revoked => {}
+        }
+    };
+    Box::pin(stream::select(changes, beats).take_until(ended))
+}
+
+/// Resolves once the key behind `revoked` ([`KeyEntry::revoked`]) is revoked; never if the key
+/// index is gone (at shutdown, which ends streams on its own).
+pub async fn revoked(mut revoked: watch::Receiver<bool>) {
+    if revoked.wait_for(|revoked| *revoked).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }

@@ -762,6 +762,21 @@ impl Events {
         }
     }
 
+    /// Whether the server ends the stream within `wait` (what it sends before is skipped).
+    pub async fn ends_within(&mut self, wait: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) else {
+                return false;
+            };
+            match tokio::time::timeout(left, self.res.chunk()).await {
+                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(None)) | Ok(Err(_)) => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// The next event's (id, data), or None if none comes within `wait`.
     pub async fn next(&mut self, wait: std::time::Duration) -> Option<(String, Value)> {
         let deadline = std::time::Instant::now() + wait;

@@ -606,7 +606,56 @@ async fn copy_and_compare_between_environments(backend: Backend) {
     server.stop().await;
 }
 
+/// Revoking a key ends the watch streams it holds open at once: the next release (a secret, say)
+/// must not reach an app whose key was taken away.
+async fn revoking_a_key_ends_its_watch_streams(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (admin, key) = setup(&server).await;
+    set(
+        &admin,
+        "limit",
+        json!({"value_type": "integer", "value": "1", "version": 0}),
+    )
+    .await;
+    publish(&admin, "v1", 0).await;
+    let mut events = open_events(&server, &key, None).await;
+    events
+        .next_numbered(Duration::from_secs(5))
+        .await
+        .expect("the current version at once");
+    // And a long poll waiting for the next version.
+    let poll = tokio::spawn(
+        reqwest::Client::new()
+            .get(server.url("/api/v1/config/staging/checkout?wait=60s&since=1"))
+            .bearer_auth(&key)
+            .send(),
+    );
+    eventually(Duration::from_secs(10), "the long poll waits", || {
+        let open = server.streams.total();
+        async move { (open >= 2).then_some(()).ok_or(open) }
+    })
+    .await;
+    let (_, keys) = admin.get("/environments/staging/sdk-keys").await;
+    let listed = keys.as_array().unwrap()[0].clone();
+    let (status, body) = admin
+        .post(
+            &format!("/environments/staging/sdk-keys/{}/revoke", listed["id"]),
+            json!({"version": listed["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(events.ends_within(Duration::from_secs(10)).await);
+    let answer = tokio::time::timeout(Duration::from_secs(10), poll)
+        .await
+        .expect("the long poll is answered at once")
+        .unwrap()
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    server.stop().await;
+}
+
 on_both_backends!(
+    revoking_a_key_ends_its_watch_streams,
     publish_fetch_diff_and_roll_back,
     gray_releases_go_to_matching_instances_only,
     watchers_get_every_version_and_resume,

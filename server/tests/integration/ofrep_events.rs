@@ -126,7 +126,7 @@ async fn streams_announce_what_the_key_is_served(backend: Backend) {
     let (caught_up, _) = behind.next(WAIT).await.expect("the current configuration");
     assert_eq!(caught_up, id);
 
-    // Once the key is revoked, its token opens nothing.
+    // Once the key is revoked, its token opens nothing and its open streams end.
     let (_, keys) = admin.get("/environments/staging/sdk-keys").await;
     let listed = keys.as_array().unwrap()[0].clone();
     let (status, body) = admin
@@ -138,6 +138,12 @@ async fn streams_announce_what_the_key_is_served(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{body}");
     let res = open(&server, &uri, None).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    for stream in [&mut events, &mut resumed, &mut behind] {
+        assert!(
+            stream.ends_within(WAIT).await,
+            "an open stream of a revoked key ends"
+        );
+    }
     server.stop().await;
 }
 
