@@ -70,7 +70,7 @@ export SESSION_COOKIE
 
 rss() { ps -o rss= -p "$server_pid" | awk '{printf "%.1f MB", $1/1024}'; }
 echo "server RSS at the start (set up, before load): $(rss)"
-wrk -t1 -c16 -d"$duration" -s bench/ofrep_single.lua "$base/ofrep/v1/evaluate/flags/flag-0050" > "$data/ofrep.txt" &
+wrk -t1 -c16 -d"$duration" -s bench/ofrep_evaluate.lua "$base/ofrep/v1/evaluate/flags/flag-0050" > "$data/ofrep.txt" &
 ofrep=$!
 wrk -t1 -c16 -d"$duration" -s bench/soak_config.lua "$base/api/v1/config/staging/soak" > "$data/config.txt" &
 config=$!

@@ -35,8 +35,8 @@ cargo leptos build --release --precompress --split
 step "API fuzzing: Schemathesis over /api/openapi.json against the release server"
 python3 scripts/fuzz_api.py
 
-step "OpenFeature's Python OFREP provider against the release server"
-python3 scripts/ofrep_python_provider.py
+step "official Python SDKs against the release server: OpenFeature OFREP provider, Unleash client"
+python3 scripts/python_sdks.py
 
 step "kill -9 under concurrent writes, SQLite and PostgreSQL (release server)"
 python3 bench/fault_kill9.py

@@ -189,3 +189,20 @@ export async function appOnOtherOrigin(browser: Browser, source: string): Promis
   await app.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   return { app, close: () => server.close() };
 }
+
+/** Creates a flag and saves its staging settings through the dashboard's server functions. */
+export async function flag(api: APIRequestContext, key: string, kind: string, variants: object[], settings: object) {
+  let res = await api.post("/rpc/flags/create", { data: { input: { key, name: key, kind, variants } } });
+  expect(res.status(), await res.text()).toBe(200);
+  res = await api.post("/rpc/flags/save-settings", {
+    data: { input: { flag: key, environment: "staging", version: 0, rules: [], ...settings } },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
+/** A new SDK key for staging; its secret. */
+export async function sdkKey(api: APIRequestContext, name: string): Promise<string> {
+  const res = await api.post("/rpc/sdk-keys/create", { data: { input: { environment: "staging", name } } });
+  expect(res.status(), await res.text()).toBe(200);
+  return (await res.json()).secret;
+}

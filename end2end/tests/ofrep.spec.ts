@@ -1,23 +1,7 @@
-import { APIRequestContext, expect, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { ErrorCode, OpenFeature, StandardResolutionReasons } from "@openfeature/server-sdk";
 import { OFREPProvider } from "@openfeature/ofrep-provider";
-import { ADMIN, apiAs, appOnOtherOrigin, open, signIn, unique, watchConsole } from "./helpers";
-
-/** Creates a flag and saves its staging settings through the dashboard's server functions. */
-async function flag(api: APIRequestContext, key: string, kind: string, variants: object[], settings: object) {
-  let res = await api.post("/rpc/flags/create", { data: { input: { key, name: key, kind, variants } } });
-  expect(res.status(), await res.text()).toBe(200);
-  res = await api.post("/rpc/flags/save-settings", {
-    data: { input: { flag: key, environment: "staging", version: 0, rules: [], ...settings } },
-  });
-  expect(res.status(), await res.text()).toBe(200);
-}
-
-async function sdkKey(api: APIRequestContext, name: string): Promise<string> {
-  const res = await api.post("/rpc/sdk-keys/create", { data: { input: { environment: "staging", name } } });
-  expect(res.status(), await res.text()).toBe(200);
-  return (await res.json()).secret;
-}
+import { ADMIN, apiAs, appOnOtherOrigin, flag, open, sdkKey, signIn, unique, watchConsole } from "./helpers";
 
 test("OpenFeature's Node provider: every flag kind with OpenFeature's reasons, variants and error codes", async ({ baseURL }) => {
   const api = await apiAs(baseURL!, ADMIN.email, ADMIN.password);

@@ -4,11 +4,15 @@
 use super::store::{SETTINGS_SELECT, default_settings, flag_from_row, settings_from_row};
 use crate::db::Db;
 use crate::environments;
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use switchboard_core::flags::{CompiledFlag, CompiledSegment, FlagKind, Segments};
+use switchboard_core::flags::unleash_export::{self, LeftOut};
+use switchboard_core::flags::{
+    CompiledFlag, CompiledSegment, Flag, FlagEnvironment, FlagKind, Segments,
+};
 use switchboard_error::AppError;
 
 /// One environment's flags, ready to evaluate.
@@ -19,6 +23,17 @@ pub struct EnvFlags {
     pub flags: HashMap<String, Arc<CompiledFlag>>,
     /// Flag keys in order, for bulk evaluation.
     pub keys: Vec<String>,
+    /// The same flags in Unleash's client API format, for Unleash SDKs.
+    pub unleash: Arc<UnleashState>,
+}
+
+/// An environment's flags as Unleash's `GET /api/client/features` answers them.
+#[derive(Debug, Default)]
+pub struct UnleashState {
+    /// The JSON body, rendered once per change.
+    pub body: Bytes,
+    /// Flags Unleash's format cannot express, and why.
+    pub left_out: Vec<LeftOut>,
 }
 
 /// Connects every flag that has prerequisites to the flags they name, in the same environment.
@@ -33,6 +48,38 @@ fn link_prerequisites(flags: &mut HashMap<String, Arc<CompiledFlag>>) {
         let mut linked = (*flags[&key]).clone();
         linked.link(|other| flags.get(other).cloned());
         flags.insert(key, Arc::new(linked));
+    }
+}
+
+/// The environment's flags for Unleash SDKs: those that can be evaluated, translated; a flag that
+/// answers ERROR here (unreadable, or naming what does not exist) is left out, since an Unleash
+/// SDK would answer something else for it.
+fn unleash_state(
+    compiled: &HashMap<String, Arc<CompiledFlag>>,
+    readable: &[(Flag, FlagEnvironment)],
+    segments: &[switchboard_core::flags::Segment],
+) -> UnleashState {
+    let mut left_out: Vec<LeftOut> = compiled
+        .iter()
+        .filter_map(|(key, c)| {
+            let problem = c.problem()?;
+            Some(LeftOut {
+                flag: key.clone(),
+                reason: format!("it cannot be evaluated: {}", problem.message),
+            })
+        })
+        .collect();
+    let pairs: Vec<(&Flag, &FlagEnvironment)> = readable
+        .iter()
+        .filter(|(f, _)| compiled.get(&f.key).is_some_and(|c| c.problem().is_none()))
+        .map(|(f, s)| (f, s))
+        .collect();
+    let export = unleash_export::export(&pairs, segments);
+    left_out.extend(export.left_out);
+    left_out.sort_by(|a, b| a.flag.cmp(&b.flag));
+    UnleashState {
+        body: Bytes::from(export.state.to_string()),
+        left_out,
     }
 }
 
@@ -94,6 +141,7 @@ impl FlagSnapshots {
             hasher.update(format!("e:{};", env.key));
             let mut flags = HashMap::with_capacity(flag_rows.len());
             let mut keys = Vec::with_capacity(flag_rows.len());
+            let mut exportable: Vec<(Flag, FlagEnvironment)> = Vec::new();
             for row in &flag_rows {
                 let key: String = row.try_get("key")?;
                 let version: i64 = row.try_get("version")?;
@@ -102,17 +150,20 @@ impl FlagSnapshots {
                         Some(stored) => {
                             hasher.update(format!("f:{key}:{version}:{};", stored.version));
                             match stored.parse() {
-                                Ok(s) => CompiledFlag::compile(&flag, &s, &segments),
+                                Ok(s) => {
+                                    let compiled = CompiledFlag::compile(&flag, &s, &segments);
+                                    exportable.push((flag, s));
+                                    compiled
+                                }
                                 Err(problem) => CompiledFlag::unreadable(&key, flag.kind, problem),
                             }
                         }
                         None => {
                             hasher.update(format!("f:{key}:{version}:0;"));
-                            CompiledFlag::compile(
-                                &flag,
-                                &default_settings(&flag, &env.key),
-                                &segments,
-                            )
+                            let s = default_settings(&flag, &env.key);
+                            let compiled = CompiledFlag::compile(&flag, &s, &segments);
+                            exportable.push((flag, s));
+                            compiled
                         }
                     },
                     Err(_) => {
@@ -130,6 +181,7 @@ impl FlagSnapshots {
                 flags.insert(key, Arc::new(compiled));
             }
             link_prerequisites(&mut flags);
+            let unleash = Arc::new(unleash_state(&flags, &exportable, &segment_rows));
             let etag = format!("\"{}\"", hex::encode(&hasher.finalize()[..12]));
             let env_modified = settings
                 .values()
@@ -139,7 +191,15 @@ impl FlagSnapshots {
                 .unwrap_or(0)
                 .max(shared_modified);
             announced.push((env.key.clone(), etag.clone(), env_modified / 1000));
-            out.insert(env.key.clone(), Arc::new(EnvFlags { etag, flags, keys }));
+            out.insert(
+                env.key.clone(),
+                Arc::new(EnvFlags {
+                    etag,
+                    flags,
+                    keys,
+                    unleash,
+                }),
+            );
         }
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(out);
         // After the swap: a stream told of a change must find it when it re-fetches.

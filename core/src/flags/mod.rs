@@ -4,11 +4,15 @@
 pub mod constraint;
 pub mod context;
 pub mod engine;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod hash;
 pub mod inputs;
 pub mod model;
 pub mod reach;
 pub mod unleash;
+pub mod unleash_export;
+pub mod unleash_frontend;
 pub mod views;
 
 pub use context::EvalContext;

@@ -125,7 +125,7 @@ pub async fn evaluate_flag(
 }
 
 /// Keys sorted at every level, so equal contexts give equal ETags.
-fn canonical(value: &Value) -> Value {
+pub(crate) fn canonical(value: &Value) -> Value {
     match value {
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();

@@ -493,6 +493,25 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// A browser's CORS preflight from another origin for `method` with `headers` on `path`:
+    /// asserts it is allowed for any origin and answers the allowed headers, lowercased.
+    pub async fn preflight(&self, path: &str, method: &str, headers: &str) -> String {
+        let res = reqwest::Client::new()
+            .request(reqwest::Method::OPTIONS, self.url(path))
+            .header("Origin", "https://shop.example")
+            .header("Access-Control-Request-Method", method)
+            .header("Access-Control-Request-Headers", headers)
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{}", res.status());
+        assert_eq!(res.headers()["access-control-allow-origin"], "*");
+        res.headers()["access-control-allow-headers"]
+            .to_str()
+            .unwrap()
+            .to_lowercase()
+    }
+
     /// The version of a config draft as a whole, as the dashboard reads it.
     pub async fn config_draft_version(&self, namespace: &str, environment: &str) -> i64 {
         switchboard_backend::config::queries::draft(
@@ -673,6 +692,31 @@ impl Api {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{created}");
         created["secret"].as_str().unwrap().to_string()
+    }
+
+    /// The version of `flag`'s settings in `environment` (0 before any are saved).
+    pub async fn flag_settings_version(&self, flag: &str, environment: &str) -> i64 {
+        let (status, body) = self.get(&format!("/flags/{flag}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["environments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["environment"] == environment)
+            .map(|s| s["version"].as_i64().unwrap())
+            .unwrap_or(0)
+    }
+
+    /// Switches `flag` on or off in `environment` (the kill switch), at its current version.
+    pub async fn switch(&self, flag: &str, environment: &str, enabled: bool) {
+        let version = self.flag_settings_version(flag, environment).await;
+        let (status, body) = self
+            .post(
+                &format!("/flags/{flag}/environments/{environment}/switch"),
+                json!({"enabled": enabled, "version": version}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
     }
 
     /// A new boolean flag (off everywhere, as every new flag is).

@@ -26,6 +26,7 @@ mod replicas;
 mod secrets;
 mod shared_definitions;
 mod tokens;
+mod unleash_client;
 mod upgrades;
 mod validation;
 mod watch_listener;

@@ -32,24 +32,6 @@ async fn create(admin: &Api, key: &str) {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
-async fn switch(admin: &Api, flag: &str, environment: &str, enabled: bool) {
-    let (_, detail) = admin.get(&format!("/flags/{flag}")).await;
-    let version = detail["environments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["environment"] == environment)
-        .map(|s| s["version"].as_i64().unwrap())
-        .unwrap_or(0);
-    let (status, body) = admin
-        .post(
-            &format!("/flags/{flag}/environments/{environment}/switch"),
-            json!({"enabled": enabled, "version": version}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-}
-
 /// The stream's path from a bulk answer, checked against the shape the protocol defines.
 fn stream_uri(answer: &Value) -> String {
     let streams = answer["eventStreams"].as_array().expect("eventStreams");
@@ -104,8 +86,8 @@ async fn streams_announce_what_the_key_is_served(backend: Backend) {
 
     // A change in another environment is not this key's business; the staging change after it
     // is the next event.
-    switch(&admin, "banner", "production", true).await;
-    switch(&admin, "banner", "staging", true).await;
+    admin.switch("banner", "production", true).await;
+    admin.switch("banner", "staging", true).await;
     let (id, data) = events.next(WAIT).await.expect("the staging change");
     let (changed, modified) = refetch(&data);
     assert_ne!(changed, etag);
@@ -118,7 +100,7 @@ async fn streams_announce_what_the_key_is_served(backend: Backend) {
 
     // Resuming with the newest id sends nothing until the next change.
     let mut resumed = Events::new(open(&server, &uri, Some(&changed)).await);
-    switch(&admin, "banner", "staging", false).await;
+    admin.switch("banner", "staging", false).await;
     let (id, _) = resumed.next(WAIT).await.expect("the next change");
     assert_ne!(id, changed, "resumed at {changed}, so only what came after");
     // Resuming from an older id sends the current configuration at once.
@@ -167,7 +149,7 @@ async fn a_replica_behind_catches_up_for_the_refetch(backend: Backend) {
     let (_, answer) = bulk(&a, &key, "").await;
     let mut events = Events::new(open(&a, &stream_uri(&answer), None).await);
     events.next(WAIT).await.expect("the current configuration");
-    switch(&admin, "banner", "staging", true).await;
+    admin.switch("banner", "staging", true).await;
     let (etag, _) = refetch(&events.next(WAIT).await.expect("the change").1);
     // Past the window in which a replica trusts its last confirmation.
     tokio::time::sleep(Duration::from_millis(200)).await;

@@ -19,18 +19,6 @@ async fn evaluate(server: &TestServer, key: &str, flag: &str, context: Value) ->
     body
 }
 
-async fn version(admin: &Api, flag: &str, environment: &str) -> i64 {
-    let (status, body) = admin.get(&format!("/flags/{flag}")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["environments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["environment"] == environment)
-        .map(|s| s["version"].as_i64().unwrap())
-        .unwrap_or(0)
-}
-
 /// Saves `flag`'s settings in `environment`: on, serving `on` to everyone, with `prerequisites`
 /// (`None`: the field left out).
 async fn save(
@@ -41,7 +29,7 @@ async fn save(
 ) -> (StatusCode, Value) {
     let mut body = json!({
         "enabled": true, "off_variant": "off", "default_variant": "on",
-        "version": version(admin, flag, environment).await, "rules": []
+        "version": admin.flag_settings_version(flag, environment).await, "rules": []
     });
     if let Some(p) = prerequisites {
         body["prerequisites"] = p;
@@ -49,17 +37,6 @@ async fn save(
     admin
         .put(&format!("/flags/{flag}/environments/{environment}"), body)
         .await
-}
-
-async fn switch(admin: &Api, flag: &str, environment: &str, enabled: bool) {
-    let v = version(admin, flag, environment).await;
-    let (status, body) = admin
-        .post(
-            &format!("/flags/{flag}/environments/{environment}/switch"),
-            json!({"enabled": enabled, "version": v}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 async fn served_follow_the_prerequisite(backend: Backend) {
@@ -90,7 +67,7 @@ async fn served_follow_the_prerequisite(backend: Backend) {
         (&json!(true), &json!("STATIC")),
         "{answer}"
     );
-    switch(&admin, "login-v2", "staging", false).await;
+    admin.switch("login-v2", "staging", false).await;
     let answer = evaluate(&server, &key, "checkout", user.clone()).await;
     assert_eq!(
         (&answer["value"], &answer["variant"], &answer["reason"]),
@@ -110,7 +87,7 @@ async fn served_follow_the_prerequisite(backend: Backend) {
     );
     let (_, detail) = admin.get("/flags/checkout").await;
     assert_eq!(detail["prerequisite_flags"][0]["flag"]["key"], "login-v2");
-    switch(&admin, "login-v2", "staging", true).await;
+    admin.switch("login-v2", "staging", true).await;
     let answer = evaluate(&server, &key, "checkout", user).await;
     assert_eq!(answer["value"], json!(true), "{answer}");
     server.stop().await;
@@ -178,7 +155,7 @@ async fn prerequisites_are_one_level_deep(backend: Backend) {
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // Copying checkout's staging settings to production would make a chain there.
-    let v = version(&admin, "checkout", "production").await;
+    let v = admin.flag_settings_version("checkout", "production").await;
     let (status, body) = admin
         .post(
             "/flags/checkout/environments/production/copy-from/staging",

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""OpenFeature's official Python OFREP provider (openfeature-provider-ofrep from PyPI, unchanged)
-against the release server: every flag kind, with the reason and variant OpenFeature defines, and
-the error codes FLAG_NOT_FOUND, TYPE_MISMATCH, PARSE_ERROR, INVALID_CONTEXT, TARGETING_KEY_MISSING
-and a refused SDK key (401).
+"""Official Python SDKs, from PyPI and unchanged, against the release server:
 
-Starts target/release/switchboard on a fresh SQLite data directory, creates the flags through the
-admin API, and evaluates them through the provider. The expected answers below are written out by
-hand from the flags' settings. Installs the provider (pinned in scripts/ofrep/requirements.txt)
-into .venv-ofrep when missing or when the pins change, then re-runs itself there.
+- OpenFeature's OFREP provider (openfeature-provider-ofrep): every flag kind, with the reason and
+  variant OpenFeature defines, and the error codes FLAG_NOT_FOUND, TYPE_MISMATCH, PARSE_ERROR,
+  INVALID_CONTEXT, TARGETING_KEY_MISSING and a refused SDK key (401); the expected answers are
+  written out by hand from the flags' settings.
+- Unleash's SDK (UnleashClient), pointed at Switchboard's Unleash client API with the same SDK
+  key: for 2,000 users, every flag it is given answers as Switchboard's own OFREP does.
+
+Starts target/release/switchboard on a fresh SQLite data directory and creates the flags through
+the admin API. Installs the SDKs (pinned in scripts/python-sdks/requirements.txt) into .venv-sdks
+when missing or when the pins change, then re-runs itself there.
 """
 
 import os
@@ -21,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sbserver  # noqa: E402
 
 ROOT = sbserver.ROOT
-VENV = ROOT / ".venv-ofrep"
-PINS = ROOT / "scripts/ofrep/requirements.txt"
+VENV = ROOT / ".venv-sdks"
+PINS = ROOT / "scripts/python-sdks/requirements.txt"
 
 
 def ensure_venv():
@@ -30,7 +33,7 @@ def ensure_venv():
     stamp = VENV / "installed-requirements.txt"
     if stamp.exists() and stamp.read_text() == pins:
         return
-    print("installing the OFREP provider into .venv-ofrep", flush=True)
+    print("installing the Python SDKs into .venv-sdks", flush=True)
     subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     pip = [str(VENV / "bin/python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run(pip + ["-r", str(PINS)], check=True)
@@ -146,6 +149,76 @@ def check(base, secret):
     return failures
 
 
+def unleash_agrees(base, secret):
+    """UnleashClient against /api/client/features, compared with OFREP bulk answers."""
+    import json
+    import urllib.request
+    from UnleashClient import UnleashClient
+
+    flags = [key for key, *_ in FLAGS if key not in ("kinds-broken",)]
+    with tempfile.TemporaryDirectory(prefix="sb-unleash-cache-") as cache:
+        client = UnleashClient(
+            url=f"{base}/api",
+            app_name="switchboard-python-sdks",
+            custom_headers={"Authorization": secret},
+            disable_metrics=True,
+            disable_registration=True,
+            refresh_interval=3600,
+            cache_directory=cache,
+        )
+        client.initialize_client()
+        failures = []
+        enabled = 0
+        try:
+            for i in range(2000):
+                properties = {}
+                if i % 3 == 0:
+                    properties["country"] = "CA"
+                if i % 4 == 0:
+                    properties["plan"] = "pro"
+                body = json.dumps({"context": {"targetingKey": f"user-{i}", **properties}}).encode()
+                req = urllib.request.Request(
+                    f"{base}/ofrep/v1/evaluate/flags", data=body,
+                    headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+                )
+                with urllib.request.urlopen(req) as res:
+                    answers = {f["key"]: f for f in json.load(res)["flags"]}
+                context = {"userId": f"user-{i}", "properties": properties}
+                for key in flags:
+                    ofrep = answers[key]
+                    if "errorCode" in ofrep:
+                        continue
+                    if isinstance(ofrep["value"], bool):
+                        got = client.is_enabled(key, context)
+                        if got != ofrep["value"]:
+                            failures.append(f"{key} for user-{i}: Unleash {got}, OFREP {ofrep}")
+                        enabled += got
+                        continue
+                    variant = client.get_variant(key, context)
+                    if ofrep["reason"] == "DISABLED":
+                        if variant["enabled"]:
+                            failures.append(f"{key} for user-{i}: Unleash {variant}, OFREP {ofrep}")
+                        continue
+                    payload = variant.get("payload") or {}
+                    value = payload.get("value")
+                    if payload.get("type") == "json":
+                        value = json.loads(value)
+                    elif payload.get("type") == "number":
+                        value = float(value)
+                        ofrep_value = float(ofrep["value"])
+                    if payload.get("type") != "number":
+                        ofrep_value = ofrep["value"]
+                    if (variant["name"], value) != (ofrep["variant"], ofrep_value):
+                        failures.append(f"{key} for user-{i}: Unleash {variant}, OFREP {ofrep}")
+                if len(failures) > 20:
+                    break
+        finally:
+            client.destroy()
+    if enabled < 100:
+        failures.append(f"only {enabled} enabled answers: the comparison would not tell much")
+    return failures
+
+
 def main():
     if os.environ.get("OFREP_IN_VENV") != "1":
         ensure_venv()
@@ -169,15 +242,17 @@ def main():
         server = sbserver.Server(binary, data).start()
         try:
             failures = check(server.base, secret)
+            failures += unleash_agrees(server.base, secret)
         finally:
             server.stop()
         log = Path(server.log_path).read_text(errors="replace")
         if "panicked" in log:
             failures.append("the server panicked; see its log")
     if failures:
-        print("OpenFeature's Python provider disagrees:\n  " + "\n  ".join(failures))
+        print("the Python SDKs disagree:\n  " + "\n  ".join(failures))
         sys.exit(1)
-    print("OpenFeature's Python OFREP provider: every flag kind and error code as expected")
+    print("OpenFeature's Python OFREP provider: every flag kind and error code as expected; "
+          "Unleash's Python SDK answers as OFREP does for 2,000 users")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
--- wrk script: single-flag OFREP evaluation with an SDK key from $SDK_KEY, for a different user
--- on each request (so the bucketing runs for real, not one cached answer).
+-- wrk script: OFREP evaluation (one flag or bulk, as the URL says) with an SDK key from $SDK_KEY,
+-- for a different user on each request (so the bucketing runs for real, not one cached answer).
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("SDK_KEY")
