@@ -5,7 +5,7 @@
 use super::constraint::CompiledConstraint;
 use super::context::EvalContext;
 use super::hash::{self, VARIANT_SEED};
-use super::model::{Flag, FlagEnvironment, Rule, Serve};
+use super::model::{Flag, FlagEnvironment, FlagKind, Rule, Serve};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -89,6 +89,59 @@ pub struct Evaluation {
     /// A rollout was passed over because the caller sent no targeting key (user id).
     #[serde(default)]
     pub missing_targeting_key: bool,
+}
+
+/// What [`CompiledFlag::decide`] answers: an [`Evaluation`] that borrows from the flag instead of
+/// copying its variant, value and rule id, for callers that write many answers at once (OFREP's
+/// bulk evaluation writes them straight into the response).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Decision<'a> {
+    /// `None` only with reason ERROR: the caller's default applies.
+    pub value: Option<&'a Value>,
+    pub variant: Option<&'a str>,
+    pub reason: Reason,
+    /// The rule that decided, if one did.
+    pub rule_id: Option<&'a str>,
+    /// With reason ERROR: what is wrong.
+    pub error: Option<&'a EvalError>,
+    /// A rollout was passed over because the caller sent no targeting key (user id).
+    pub missing_targeting_key: bool,
+}
+
+impl Decision<'_> {
+    /// Is the flag on for this caller, as a menu gate and Unleash read it: a boolean flag serves
+    /// `true`; a flag of another kind is switched on, meets its prerequisites and answers.
+    pub fn is_on(&self, kind: FlagKind) -> bool {
+        match kind {
+            FlagKind::Boolean => self.value == Some(&Value::Bool(true)),
+            _ => !matches!(
+                self.reason,
+                Reason::Disabled | Reason::PrerequisiteFailed | Reason::Error
+            ),
+        }
+    }
+
+    pub fn to_evaluation(&self) -> Evaluation {
+        Evaluation {
+            value: self.value.cloned(),
+            variant: self.variant.map(str::to_string),
+            reason: self.reason,
+            rule_id: self.rule_id.map(str::to_string),
+            error: self.error.cloned(),
+            missing_targeting_key: self.missing_targeting_key,
+        }
+    }
+}
+
+/// Why a rule did not decide, cheaply: a [`RuleTrace`] is built from it only when one is asked
+/// for, so evaluating without a trace allocates nothing.
+#[derive(Debug, Clone, Copy)]
+enum Miss {
+    Constraint(usize),
+    /// (segment, constraint within it)
+    Segment(usize, usize),
+    NoStickinessValue,
+    OutsideRollout(u32),
 }
 
 /// Why one rule did or did not decide (the "Try a context" panel shows this per rule).
@@ -243,7 +296,7 @@ struct CompiledRollout {
 #[derive(Debug, Clone)]
 pub struct CompiledFlag {
     pub key: String,
-    pub kind: super::model::FlagKind,
+    pub kind: FlagKind,
     variants: Vec<(String, Value)>,
     enabled: bool,
     off: usize,
@@ -322,7 +375,7 @@ impl CompiledFlag {
     }
 
     /// A flag whose stored data could not even be read.
-    pub fn unreadable(key: &str, kind: super::model::FlagKind, message: String) -> CompiledFlag {
+    pub fn unreadable(key: &str, kind: FlagKind, message: String) -> CompiledFlag {
         CompiledFlag {
             key: key.to_string(),
             kind,
@@ -445,52 +498,58 @@ impl CompiledFlag {
     }
 
     pub fn evaluate(&self, ctx: &EvalContext) -> Evaluation {
+        self.decide(ctx).to_evaluation()
+    }
+
+    /// Evaluates without copying anything out of the flag.
+    pub fn decide(&self, ctx: &EvalContext) -> Decision<'_> {
         self.run(ctx, None)
     }
 
     /// Evaluates and says, rule by rule, why each did or did not decide.
     pub fn explain(&self, ctx: &EvalContext) -> (Evaluation, Vec<RuleTrace>) {
         let mut trace = Vec::with_capacity(self.rules.len());
-        let evaluation = self.run(ctx, Some(&mut trace));
+        let evaluation = self.run(ctx, Some(&mut trace)).to_evaluation();
         (evaluation, trace)
     }
 
-    fn answer(&self, index: usize, reason: Reason, rule_id: Option<&str>) -> Evaluation {
+    /// The variant at `index` (no rule yet: [`Self::try_rule`] names the one that decided).
+    fn answer(&self, index: usize, reason: Reason) -> Decision<'_> {
         let (key, value) = &self.variants[index];
-        Evaluation {
-            value: Some(value.clone()),
-            variant: Some(key.clone()),
+        Decision {
+            value: Some(value),
+            variant: Some(key),
             reason,
-            rule_id: rule_id.map(str::to_string),
+            rule_id: None,
             error: None,
             missing_targeting_key: false,
         }
     }
 
-    fn run(&self, ctx: &EvalContext, mut trace: Option<&mut Vec<RuleTrace>>) -> Evaluation {
+    fn run(&self, ctx: &EvalContext, mut trace: Option<&mut Vec<RuleTrace>>) -> Decision<'_> {
         if let Some(problem) = &self.broken {
-            return Evaluation {
+            return Decision {
                 value: None,
                 variant: None,
                 reason: Reason::Error,
                 rule_id: None,
-                error: Some(problem.clone()),
+                error: Some(problem),
                 missing_targeting_key: false,
             };
         }
         if !self.enabled {
-            return self.answer(self.off, Reason::Disabled, None);
+            return self.answer(self.off, Reason::Disabled);
         }
         if let Some(failed) = self.unmet_prerequisite(ctx) {
             if let Some(t) = trace.as_deref_mut() {
                 t.push(failed);
             }
-            return self.answer(self.off, Reason::PrerequisiteFailed, None);
+            return self.answer(self.off, Reason::PrerequisiteFailed);
         }
         if self.rules.is_empty() {
-            return self.answer(self.default, Reason::Static, None);
+            return self.answer(self.default, Reason::Static);
         }
-        let mut decided: Option<Evaluation> = None;
+        let mut decided: Option<Decision<'_>> = None;
         let mut missing_key = false;
         for rule in &self.rules {
             if decided.is_some() {
@@ -503,30 +562,32 @@ impl CompiledFlag {
                 continue;
             }
             match self.try_rule(rule, ctx) {
-                Ok((evaluation, bucket)) => {
+                Ok((decision, bucket)) => {
                     if let Some(t) = trace.as_deref_mut() {
                         t.push(RuleTrace::Matched {
                             rule_id: rule.id.clone(),
                             bucket,
                         });
                     }
-                    decided = Some(evaluation);
+                    decided = Some(decision);
                 }
                 Err(miss) => {
-                    if let RuleTrace::NoStickinessValue { attribute, .. } = &miss {
+                    if let Miss::NoStickinessValue = miss {
                         missing_key |= ctx.targeting_key.is_none()
-                            && (attribute == "userId" || attribute == "targetingKey");
+                            && rule.rollout.as_ref().is_some_and(|r| {
+                                matches!(&r.stickiness, Stickiness::Attribute(a)
+                                    if a == "userId" || a == "targetingKey")
+                            });
                     }
                     if let Some(t) = trace.as_deref_mut() {
-                        t.push(miss);
+                        t.push(traced(rule, miss, ctx));
                     }
                 }
             }
         }
-        let mut evaluation =
-            decided.unwrap_or_else(|| self.answer(self.default, Reason::Default, None));
-        evaluation.missing_targeting_key = missing_key;
-        evaluation
+        let mut decision = decided.unwrap_or_else(|| self.answer(self.default, Reason::Default));
+        decision.missing_targeting_key = missing_key;
+        decision
     }
 
     /// The first prerequisite the caller does not meet, as a trace entry.
@@ -535,46 +596,31 @@ impl CompiledFlag {
             let served = p
                 .other
                 .as_ref()
-                .map(|other| other.evaluate(ctx))
-                .filter(|e| e.reason != Reason::Error)
-                .and_then(|e| e.variant);
-            match &served {
-                Some(v) if p.variants.contains(v) => None,
+                .map(|other| other.decide(ctx))
+                .filter(|d| d.reason != Reason::Error)
+                .and_then(|d| d.variant);
+            match served {
+                Some(v) if p.variants.iter().any(|want| want == v) => None,
                 _ => Some(RuleTrace::PrerequisiteFailed {
                     flag: p.flag.clone(),
-                    served,
+                    served: served.map(str::to_string),
                 }),
             }
         })
     }
 
     /// The rule's answer (and the caller's rollout bucket, if a rollout applied), or why not.
-    fn try_rule(
-        &self,
-        rule: &CompiledRule,
+    fn try_rule<'a>(
+        &'a self,
+        rule: &'a CompiledRule,
         ctx: &EvalContext,
-    ) -> Result<(Evaluation, Option<u32>), RuleTrace> {
-        if let Some((index, c)) = rule
-            .constraints
-            .iter()
-            .enumerate()
-            .find(|(_, c)| !c.matches(ctx))
-        {
-            return Err(RuleTrace::ConstraintFailed {
-                rule_id: rule.id.clone(),
-                index,
-                attribute: c.attribute().to_string(),
-                actual: ctx.get(c.attribute()).map(str::to_string),
-            });
+    ) -> Result<(Decision<'a>, Option<u32>), Miss> {
+        if let Some(index) = rule.constraints.iter().position(|c| !c.matches(ctx)) {
+            return Err(Miss::Constraint(index));
         }
-        for segment in &rule.segments {
-            if let Some(c) = segment.constraints.iter().find(|c| !c.matches(ctx)) {
-                return Err(RuleTrace::SegmentFailed {
-                    rule_id: rule.id.clone(),
-                    segment: segment.key.clone(),
-                    attribute: c.attribute().to_string(),
-                    actual: ctx.get(c.attribute()).map(str::to_string),
-                });
+        for (s, segment) in rule.segments.iter().enumerate() {
+            if let Some(c) = segment.constraints.iter().position(|c| !c.matches(ctx)) {
+                return Err(Miss::Segment(s, c));
             }
         }
         let mut bucket = None;
@@ -582,19 +628,10 @@ impl CompiledFlag {
             let b = match sticky_value(&rollout.stickiness, ctx, false) {
                 Ok(Some(value)) => hash::rollout_bucket(&rollout.group, value),
                 Ok(None) => ctx.random % 100 + 1,
-                Err(()) => {
-                    return Err(RuleTrace::NoStickinessValue {
-                        rule_id: rule.id.clone(),
-                        attribute: rollout.stickiness.describe(),
-                    });
-                }
+                Err(()) => return Err(Miss::NoStickinessValue),
             };
             if rollout.percentage == 0 || b > rollout.percentage {
-                return Err(RuleTrace::OutsideRollout {
-                    rule_id: rule.id.clone(),
-                    bucket: b,
-                    percentage: rollout.percentage,
-                });
+                return Err(Miss::OutsideRollout(b));
             }
             bucket = Some(b);
         }
@@ -604,8 +641,8 @@ impl CompiledFlag {
         } else {
             Reason::TargetingMatch
         };
-        let evaluation = match &rule.serve {
-            CompiledServe::Variant(index) => self.answer(*index, reason, Some(&rule.id)),
+        let (index, reason) = match &rule.serve {
+            CompiledServe::Variant(index) => (*index, reason),
             CompiledServe::Split {
                 total,
                 bounds,
@@ -620,10 +657,51 @@ impl CompiledFlag {
                     .iter()
                     .find(|(upper, _)| b <= *upper)
                     .map_or(bounds[bounds.len() - 1].1, |(_, i)| *i);
-                self.answer(index, Reason::Split, Some(&rule.id))
+                (index, Reason::Split)
             }
         };
-        Ok((evaluation, bucket))
+        let mut decision = self.answer(index, reason);
+        decision.rule_id = Some(&rule.id);
+        Ok((decision, bucket))
+    }
+}
+
+/// The trace entry for a rule that did not decide.
+fn traced(rule: &CompiledRule, miss: Miss, ctx: &EvalContext) -> RuleTrace {
+    let rule_id = rule.id.clone();
+    match miss {
+        Miss::Constraint(index) => {
+            let c = &rule.constraints[index];
+            RuleTrace::ConstraintFailed {
+                rule_id,
+                index,
+                attribute: c.attribute().to_string(),
+                actual: ctx.get(c.attribute()).map(str::to_string),
+            }
+        }
+        Miss::Segment(s, index) => {
+            let segment = &rule.segments[s];
+            let c = &segment.constraints[index];
+            RuleTrace::SegmentFailed {
+                rule_id,
+                segment: segment.key.clone(),
+                attribute: c.attribute().to_string(),
+                actual: ctx.get(c.attribute()).map(str::to_string),
+            }
+        }
+        Miss::NoStickinessValue => RuleTrace::NoStickinessValue {
+            rule_id,
+            attribute: rule
+                .rollout
+                .as_ref()
+                .map(|r| r.stickiness.describe())
+                .unwrap_or_default(),
+        },
+        Miss::OutsideRollout(bucket) => RuleTrace::OutsideRollout {
+            rule_id,
+            bucket,
+            percentage: rule.rollout.as_ref().map_or(0, |r| r.percentage),
+        },
     }
 }
 

@@ -17,7 +17,8 @@ pub mod views;
 
 pub use context::EvalContext;
 pub use engine::{
-    CompiledFlag, CompiledSegment, ErrorCode, EvalError, Evaluation, Reason, RuleTrace, Segments,
+    CompiledFlag, CompiledSegment, Decision, ErrorCode, EvalError, Evaluation, Reason, RuleTrace,
+    Segments,
 };
 pub use inputs::*;
 pub use model::*;

@@ -6,7 +6,7 @@
 //! prerequisites hold, with the served variant and its value as the payload.
 
 use super::context::EvalContext;
-use super::engine::{CompiledFlag, Evaluation, Reason};
+use super::engine::{CompiledFlag, Decision};
 use super::model::FlagKind;
 use super::unleash_export::payload;
 use serde_json::{Map, Value, json};
@@ -46,31 +46,21 @@ pub fn eval_context(context: &Map<String, Value>) -> EvalContext {
     ctx
 }
 
-/// The flag's toggle for a caller it evaluated to `ev`, or `None` when Unleash would not list it:
+/// The flag's toggle for a caller it decided `ev` for, or `None` when Unleash would not list it:
 /// disabled, or not answerable (an unreadable flag answers ERROR; Unleash has no such answer).
-pub fn toggle(flag: &CompiledFlag, ev: &Evaluation) -> Option<Value> {
-    if ev.error.is_some() {
+pub fn toggle(flag: &CompiledFlag, ev: &Decision) -> Option<Value> {
+    if !ev.is_on(flag.kind) {
         return None;
     }
     let variant = if flag.kind == FlagKind::Boolean {
-        if ev.value != Some(Value::Bool(true)) {
-            return None;
-        }
         // A feature without variants: Unleash's own "disabled" variant of an enabled feature.
         json!({"name": "disabled", "enabled": false, "feature_enabled": true})
     } else {
-        if matches!(
-            ev.reason,
-            Reason::Disabled | Reason::PrerequisiteFailed | Reason::Error
-        ) {
-            return None;
-        }
-        let value = ev.value.as_ref()?;
         json!({
-            "name": ev.variant.as_deref()?,
+            "name": ev.variant?,
             "enabled": true,
             "feature_enabled": true,
-            "payload": payload(value),
+            "payload": payload(ev.value?),
         })
     };
     Some(json!({
@@ -85,7 +75,7 @@ pub fn toggle(flag: &CompiledFlag, ev: &Evaluation) -> Option<Value> {
 pub fn toggles<'a>(flags: impl IntoIterator<Item = &'a CompiledFlag>, ctx: &EvalContext) -> Value {
     let toggles: Vec<Value> = flags
         .into_iter()
-        .filter_map(|flag| toggle(flag, &flag.evaluate(ctx)))
+        .filter_map(|flag| toggle(flag, &flag.decide(ctx)))
         .collect();
     json!({ "toggles": toggles })
 }

@@ -69,19 +69,19 @@ fn a_boolean_flag_is_listed_when_it_serves_on() {
     let fr = caller(json!({"userId": "u1", "properties": {"country": "FR"}}));
     // Unleash's frontend API shape for an enabled feature without variants.
     assert_eq!(
-        toggle(&f, &f.evaluate(&ca)),
+        toggle(&f, &f.decide(&ca)),
         Some(
             json!({"name": "b", "enabled": true, "impressionData": false,
                     "variant": {"name": "disabled", "enabled": false, "feature_enabled": true}})
         )
     );
-    assert_eq!(toggle(&f, &f.evaluate(&fr)), None);
+    assert_eq!(toggle(&f, &f.decide(&fr)), None);
     // Switched off: off for everyone, Canada included.
     let off = compile(
         &flag("b", FlagKind::Boolean, &[]),
         &settings(false, "off", "on", vec![canada()]),
     );
-    assert_eq!(toggle(&off, &off.evaluate(&ca)), None);
+    assert_eq!(toggle(&off, &off.decide(&ca)), None);
 }
 
 #[test]
@@ -95,7 +95,7 @@ fn other_kinds_carry_the_served_variant_and_its_value() {
     let toggle_for = |plan: &str| {
         toggle(
             &f,
-            &f.evaluate(&caller(json!({"userId": "u1", "plan": plan}))),
+            &f.decide(&caller(json!({"userId": "u1", "plan": plan}))),
         )
     };
     assert_eq!(
@@ -118,7 +118,7 @@ fn other_kinds_carry_the_served_variant_and_its_value() {
         &settings(true, "big", "big", vec![]),
     );
     assert_eq!(
-        toggle(&number, &number.evaluate(&caller(json!({}))))
+        toggle(&number, &number.decide(&caller(json!({}))))
             .map(|t| t["variant"]["payload"].clone()),
         Some(json!({"type": "number", "value": "2.5"}))
     );
@@ -131,7 +131,7 @@ fn other_kinds_carry_the_served_variant_and_its_value() {
         &settings(true, "narrow", "narrow", vec![]),
     );
     assert_eq!(
-        toggle(&layout, &layout.evaluate(&caller(json!({}))))
+        toggle(&layout, &layout.decide(&caller(json!({}))))
             .map(|t| t["variant"]["payload"].clone()),
         Some(json!({"type": "json", "value": "{\"columns\":1}"}))
     );
@@ -145,14 +145,14 @@ fn off_broken_and_unmet_flags_are_not_listed() {
         &settings(false, "red", "red", vec![]),
     );
     // Switchboard serves the off variant; Unleash reports a disabled feature by leaving it out.
-    assert_eq!(off.evaluate(&caller(json!({}))).value, Some(json!("#f00")));
-    assert_eq!(toggle(&off, &off.evaluate(&caller(json!({})))), None);
+    assert_eq!(off.decide(&caller(json!({}))).value, Some(&json!("#f00")));
+    assert_eq!(toggle(&off, &off.decide(&caller(json!({})))), None);
     // A default variant the flag does not have: ERROR in Switchboard, nothing in Unleash.
     let broken = compile(
         &flag("theme", FlagKind::String, &variants),
         &settings(true, "red", "purple", vec![]),
     );
-    assert_eq!(toggle(&broken, &broken.evaluate(&caller(json!({})))), None);
+    assert_eq!(toggle(&broken, &broken.decide(&caller(json!({})))), None);
     // A rollout by user, and no user: the rollout does not hold, as in Unleash.
     let rollout_only = compile(
         &flag("b", FlagKind::Boolean, &[]),
@@ -171,14 +171,14 @@ fn off_broken_and_unmet_flags_are_not_listed() {
     assert!(
         toggle(
             &rollout_only,
-            &rollout_only.evaluate(&caller(json!({"userId": "u1"})))
+            &rollout_only.decide(&caller(json!({"userId": "u1"})))
         )
         .is_some()
     );
     assert_eq!(
         toggle(
             &rollout_only,
-            &rollout_only.evaluate(&caller(json!({"sessionId": "s1"})))
+            &rollout_only.decide(&caller(json!({"sessionId": "s1"})))
         ),
         None
     );

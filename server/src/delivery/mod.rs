@@ -9,6 +9,7 @@ pub mod lean_http;
 pub mod listener;
 pub mod menus;
 pub mod ofrep;
+pub mod ofrep_answer;
 pub mod ofrep_events;
 pub mod sdk_auth;
 pub mod sse;

@@ -4,16 +4,17 @@
 //! ([`super::ofrep_events`]).
 
 use crate::delivery::error::DeliveryError;
+use crate::delivery::ofrep_answer;
 use crate::delivery::ofrep_events::{self, event_streams};
 use crate::delivery::sdk_auth::{SdkEnvironment, SdkKey};
 use app::AppState;
-use app::flags::{CompiledFlag, EvalContext, Evaluation, Reason};
+use app::flags::{CompiledFlag, EvalContext};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use switchboard_backend::db::now_ms;
 use tower_http::cors::{Any, CorsLayer};
@@ -47,11 +48,11 @@ pub fn api() -> OpenApiRouter<AppState> {
 /// a flag: the single-flag answer adds it).
 fn context(body: &[u8]) -> Result<(EvalContext, Value), DeliveryError> {
     let invalid = |details: &str| DeliveryError::bad_request("INVALID_CONTEXT", details);
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+    let mut value: Value = serde_json::from_slice(body).map_err(|e| {
         DeliveryError::bad_request("PARSE_ERROR", format!("the body is not JSON: {e}"))
     })?;
-    let context = match value.get("context") {
-        Some(Value::Object(c)) => c.clone(),
+    let context = match value.get_mut("context").map(Value::take) {
+        Some(Value::Object(c)) => c,
         Some(_) => return Err(invalid("context must be an object")),
         None => return Err(invalid("the body needs a context object")),
     };
@@ -66,39 +67,20 @@ fn context(body: &[u8]) -> Result<(EvalContext, Value), DeliveryError> {
     Ok((ctx, Value::Object(context)))
 }
 
-fn not_found(key: &str) -> DeliveryError {
-    DeliveryError::not_found("FLAG_NOT_FOUND", format!("flag {key:?} was not found")).for_flag(key)
+/// A JSON body written by [`ofrep_answer`].
+fn json_response(body: Vec<u8>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
-/// One flag's answer: `Ok(success)` or `Err(failure)` (400, with the flag's key; in a bulk
-/// answer, its body is the flag's entry).
-fn answer(flag: &CompiledFlag, ctx: &EvalContext) -> Result<Value, DeliveryError> {
-    let ev: Evaluation = flag.evaluate(ctx);
-    if let Some(e) = &ev.error {
-        return Err(
-            DeliveryError::bad_request(e.code.as_str(), e.message.clone()).for_flag(&flag.key),
-        );
-    }
-    if ev.missing_targeting_key {
-        return Err(DeliveryError::bad_request(
-            "TARGETING_KEY_MISSING",
-            "this flag rolls out by user: send a targetingKey in the context",
-        )
-        .for_flag(&flag.key));
-    }
-    let mut body = json!({
-        "key": flag.key,
-        "value": ev.value,
-        "reason": ev.reason.as_str(),
-        "variant": ev.variant,
-    });
-    if let (Some(rule), true) = (
-        &ev.rule_id,
-        matches!(ev.reason, Reason::TargetingMatch | Reason::Split),
-    ) {
-        body["metadata"] = json!({"ruleId": rule});
-    }
-    Ok(body)
+fn not_found(key: &str) -> DeliveryError {
+    DeliveryError::not_found("FLAG_NOT_FOUND", format!("flag {key:?} was not found")).for_flag(key)
 }
 
 #[utoipa::path(post, path = "/ofrep/v1/evaluate/flags/{key}", tag = "delivery",
@@ -121,7 +103,7 @@ pub async fn evaluate_flag(
     else {
         return Err(not_found(&key));
     };
-    Ok(axum::Json(answer(&flag, &ctx)?).into_response())
+    Ok(json_response(ofrep_answer::single(&flag, &ctx)?))
 }
 
 /// Keys sorted at every level, so equal contexts give equal ETags.
@@ -232,19 +214,19 @@ pub async fn evaluate_flags(
         return Ok((StatusCode::NOT_MODIFIED, revalidate).into_response());
     }
     // A flag that fails on its own is an entry of the answer, not a failed answer.
-    let flags: Vec<Value> = snapshot
+    let flags: Vec<&CompiledFlag> = snapshot
         .keys
         .iter()
-        .filter_map(|k| snapshot.flags.get(k))
-        .map(|flag| answer(flag, &ctx).unwrap_or_else(|failure| failure.body()))
+        .filter_map(|k| snapshot.flags.get(k).map(|f| f.as_ref()))
         .collect();
-    let answer = json!({"flags": flags, "eventStreams": event_streams(&key)});
-    Ok((revalidate, axum::Json(answer)).into_response())
+    let body = ofrep_answer::bulk(flags.into_iter(), &ctx, &event_streams(&key));
+    Ok((revalidate, json_response(body)).into_response())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn canonical_sorts_keys_everywhere() {
