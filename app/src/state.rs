@@ -16,7 +16,9 @@ use switchboard_backend::settings::Settings;
 pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
-    pub leptos_options: LeptosOptions,
+    /// Shared, not copied: every request clones the state (axum's `State`), and these options
+    /// hold many strings.
+    pub leptos_options: Arc<LeptosOptions>,
     pub delivery: Arc<Delivery>,
     /// Bounds the password checks of sign-ins (see [`PasswordGate`]).
     pub passwords: Arc<PasswordGate>,
@@ -44,6 +46,6 @@ impl AppState {
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
+        LeptosOptions::clone(&state.leptos_options)
     }
 }

@@ -50,7 +50,8 @@ pub enum DbError {
 #[derive(Clone, Debug)]
 pub struct Db {
     backend: Backend,
-    url: String,
+    /// Shared: every request clones the state that holds this.
+    url: Arc<str>,
     read: AnyPool,
     write: AnyPool,
     /// Seals and opens secret config values; empty until [`Db::with_keyring`].
@@ -106,7 +107,7 @@ impl Db {
         };
         Ok(Db {
             backend,
-            url: url.to_string(),
+            url: url.into(),
             read,
             write,
             keyring: Arc::default(),

@@ -9,8 +9,10 @@ use app::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::routing::get;
+use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// The application with the default HTTP settings.
@@ -44,7 +46,7 @@ pub fn router_with_streams(
         move || provide_context(state.clone())
     };
     let render = {
-        let options = state.leptos_options.clone();
+        let options = LeptosOptions::clone(&state.leptos_options);
         move || shell(options.clone())
     };
     // Pages, server functions and the site's files, on the render thread.
@@ -80,14 +82,20 @@ pub fn router_with_streams(
             static_files::site_hashed_names(&state.leptos_options),
         ))
         .merge(dashboard)
-        .layer(RequestBodyLimitLayer::new(max_body_bytes))
-        .layer(axum::middleware::from_fn(rest::json_body_limit))
-        .layer(axum::middleware::from_fn(rpc_status::correct))
-        .layer(axum::middleware::from_fn(metrics::track))
-        .layer(axum::middleware::from_fn(security::headers))
-        .layer(axum::Extension(metrics::ScrapeToken(
-            http.metrics_token.as_deref().map(Into::into),
-        )))
-        .layer(axum::Extension(streams))
+        // One layer of layers, outermost first: each `Router::layer` call wraps every route once
+        // more, and axum clones a route's whole stack for each request it serves, so seven
+        // separate calls cost seven nested (boxed) copies per request instead of one.
+        .layer(
+            ServiceBuilder::new()
+                .layer(axum::Extension(streams))
+                .layer(axum::Extension(metrics::ScrapeToken(
+                    http.metrics_token.as_deref().map(Into::into),
+                )))
+                .layer(axum::middleware::from_fn(security::headers))
+                .layer(axum::middleware::from_fn(metrics::track))
+                .layer(axum::middleware::from_fn(rpc_status::correct))
+                .layer(axum::middleware::from_fn(rest::json_body_limit))
+                .layer(RequestBodyLimitLayer::new(max_body_bytes)),
+        )
         .with_state(state)
 }

@@ -75,7 +75,7 @@ pub async fn start(
         db: db.clone(),
         passwords: Arc::new(PasswordGate::from(&settings)),
         settings: Arc::new(settings),
-        leptos_options,
+        leptos_options: Arc::new(leptos_options),
         delivery: delivery.clone(),
     };
     // Changes by other server processes (and the command line) reach this one's snapshots.
