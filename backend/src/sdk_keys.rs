@@ -235,10 +235,14 @@ pub fn events_token(digest: &str) -> String {
     format!("sbe_{}", &hex::encode(mac)[..40])
 }
 
+/// The SHA-256 digest of a key's secret, as bytes: looked up on every delivery request, where
+/// the hex text the database stores would cost an allocation and a longer hash each time.
+type Digest32 = [u8; 32];
+
 /// Digest of every unrevoked key, to the key; and events token to the key.
 #[derive(Default)]
 pub struct KeyIndex {
-    current: RwLock<Arc<HashMap<String, Arc<KeyEntry>>>>,
+    current: RwLock<Arc<HashMap<Digest32, Arc<KeyEntry>>>>,
     by_events_token: RwLock<Arc<HashMap<String, Arc<KeyEntry>>>>,
 }
 
@@ -255,19 +259,28 @@ impl KeyIndex {
         let mut map = HashMap::with_capacity(rows.len());
         for row in rows {
             let hash: String = row.try_get("secret_hash")?;
+            let mut digest: Digest32 = [0; 32];
+            if hex::decode_to_slice(&hash, &mut digest).is_err() {
+                // Not written by `create` (it stores a SHA-256 hex digest): no secret matches it.
+                tracing::warn!(
+                    id = row.try_get::<i64, _>("id")?,
+                    "an SDK key's stored digest is unreadable; it is skipped"
+                );
+                continue;
+            }
             let stored: Option<i64> = row.try_get("last_used_at")?;
             // Keep in-memory use times not yet flushed.
             let used = old
-                .get(&hash)
+                .get(&digest)
                 .map(|e| e.last_used.load(Ordering::Relaxed))
                 .unwrap_or(0)
                 .max(stored.unwrap_or(0));
             let revoked = old
-                .get(&hash)
+                .get(&digest)
                 .map(|e| e.revoked.clone())
                 .unwrap_or_else(|| Arc::new(tokio::sync::watch::channel(false).0));
             map.insert(
-                hash.clone(),
+                digest,
                 Arc::new(KeyEntry {
                     id: row.try_get("id")?,
                     environment: row.try_get("environment")?,
@@ -281,7 +294,7 @@ impl KeyIndex {
         }
         let gone: Vec<Arc<KeyEntry>> = old
             .iter()
-            .filter(|(hash, _)| !map.contains_key(*hash))
+            .filter(|(digest, _)| !map.contains_key(*digest))
             .map(|(_, e)| e.clone())
             .collect();
         let by_token = map
@@ -300,7 +313,7 @@ impl KeyIndex {
         Ok(())
     }
 
-    fn snapshot(&self) -> Arc<HashMap<String, Arc<KeyEntry>>> {
+    fn snapshot(&self) -> Arc<HashMap<Digest32, Arc<KeyEntry>>> {
         self.current
             .read()
             .unwrap_or_else(|p| p.into_inner())
@@ -321,7 +334,10 @@ impl KeyIndex {
         if !secret.starts_with(PREFIX) {
             return None;
         }
-        let entry = self.snapshot().get(&secrets::digest(secret)).cloned()?;
+        let entry = self
+            .snapshot()
+            .get(&secrets::digest_bytes(secret))
+            .cloned()?;
         entry.last_used.store(now, Ordering::Relaxed);
         Some(entry)
     }

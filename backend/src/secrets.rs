@@ -13,8 +13,14 @@ pub fn generate(prefix: &str) -> String {
     format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// What is stored for a secret: its SHA-256 digest, in hex.
 pub fn digest(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    hex::encode(digest_bytes(secret))
+}
+
+/// The same digest as bytes, for lookups on every request.
+pub fn digest_bytes(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
 }
 
 #[cfg(test)]
@@ -31,5 +37,9 @@ mod tests {
         assert_eq!(digest(&a), digest(&a));
         assert_ne!(digest(&a), digest(&b));
         assert_eq!(digest(&a).len(), 64);
+        // FIPS 180-2's example: SHA-256 of "abc".
+        let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(digest("abc"), abc);
+        assert_eq!(hex::encode(digest_bytes("abc")), abc);
     }
 }

@@ -28,16 +28,25 @@ impl EvalContext {
     /// From an OpenFeature context object: `targetingKey` plus any attributes. Nested objects
     /// are flattened one level (`properties.plan` becomes `plan`, as Unleash contexts put them).
     pub fn from_json(context: &serde_json::Map<String, Value>) -> EvalContext {
-        let mut ctx = EvalContext::default();
+        EvalContext::from_map(context.clone())
+    }
+
+    /// [`Self::from_json`], taking the object: its names and text values are moved, not copied
+    /// (OFREP's single-flag evaluation builds one context per request and keeps nothing else).
+    pub fn from_map(context: serde_json::Map<String, Value>) -> EvalContext {
+        let mut ctx = EvalContext {
+            attributes: HashMap::with_capacity(context.len()),
+            ..EvalContext::default()
+        };
         for (name, value) in context {
-            match (name.as_str(), value) {
-                ("targetingKey", Value::String(s)) => ctx.targeting_key = Some(s.clone()),
-                ("properties", Value::Object(inner)) => {
+            match value {
+                Value::String(s) if name == "targetingKey" => ctx.targeting_key = Some(s),
+                Value::Object(inner) if name == "properties" => {
                     for (k, v) in inner {
                         ctx.set_value(k, v);
                     }
                 }
-                _ => ctx.set_value(name, value),
+                value => ctx.set_value(name, value),
             }
         }
         ctx
@@ -52,11 +61,15 @@ impl EvalContext {
         self.attributes.insert(name.to_string(), value.to_string());
     }
 
-    fn set_value(&mut self, name: &str, value: &Value) {
+    fn set_value(&mut self, name: String, value: Value) {
         match value {
             Value::Null => {}
-            Value::String(s) => self.set(name, s),
-            other => self.set(name, &other.to_string()),
+            Value::String(s) => {
+                self.attributes.insert(name, s);
+            }
+            other => {
+                self.attributes.insert(name, other.to_string());
+            }
         }
     }
 

@@ -38,10 +38,14 @@ pub fn query_context(pairs: &[(String, String)]) -> Map<String, Value> {
 
 /// An Unleash context as Switchboard's: `userId` is the targeting key (the user the default
 /// stickiness buckets), `properties` are attributes like the standard fields.
-pub fn eval_context(context: &Map<String, Value>) -> EvalContext {
-    let mut ctx = EvalContext::from_json(context);
-    if let Some(Value::String(user)) = context.get("userId") {
-        ctx.targeting_key = Some(user.clone());
+pub fn eval_context(context: Map<String, Value>) -> EvalContext {
+    let user = match context.get("userId") {
+        Some(Value::String(user)) => Some(user.clone()),
+        _ => None,
+    };
+    let mut ctx = EvalContext::from_map(context);
+    if user.is_some() {
+        ctx.targeting_key = user;
     }
     ctx
 }

@@ -12,7 +12,7 @@ fn caller(context: Value) -> EvalContext {
     let Value::Object(map) = context else {
         panic!("a context is an object")
     };
-    eval_context(&map)
+    eval_context(map)
 }
 
 fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {

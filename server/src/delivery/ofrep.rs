@@ -44,9 +44,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .layer(cors)
 }
 
-/// The evaluation context from a request body, or why it cannot be had (400, without the key of
-/// a flag: the single-flag answer adds it).
-fn context(body: &[u8]) -> Result<(EvalContext, Value), DeliveryError> {
+/// The context object of a request body, checked, or why it cannot be had (400, without the
+/// key of a flag: the single-flag answer adds it).
+fn context_object(body: &[u8]) -> Result<Map<String, Value>, DeliveryError> {
     let invalid = |details: &str| DeliveryError::bad_request("INVALID_CONTEXT", details);
     let mut value: Value = serde_json::from_slice(body).map_err(|e| {
         DeliveryError::bad_request("PARSE_ERROR", format!("the body is not JSON: {e}"))
@@ -61,10 +61,14 @@ fn context(body: &[u8]) -> Result<(EvalContext, Value), DeliveryError> {
     {
         return Err(invalid("targetingKey must be a string"));
     }
-    let mut ctx = EvalContext::from_json(&context);
+    Ok(context)
+}
+
+/// Ready to evaluate: the caller's clock and a random draw (for `random` stickiness) added.
+pub(crate) fn evaluation_context(mut ctx: EvalContext) -> EvalContext {
     ctx.now = now_ms();
     ctx.random = rand::random();
-    Ok((ctx, Value::Object(context)))
+    ctx
 }
 
 /// A JSON body written by [`ofrep_answer`].
@@ -94,7 +98,8 @@ pub async fn evaluate_flag(
     Path(key): Path<String>,
     body: Bytes,
 ) -> Result<Response, DeliveryError> {
-    let (ctx, _) = context(&body).map_err(|e| e.for_flag(&key))?;
+    let object = context_object(&body).map_err(|e| e.for_flag(&key))?;
+    let ctx = evaluation_context(EvalContext::from_map(object));
     let Some(flag) = state
         .delivery
         .flags
@@ -107,7 +112,7 @@ pub async fn evaluate_flag(
 }
 
 /// Keys sorted at every level, so equal contexts give equal ETags.
-pub(crate) fn canonical(value: &Value) -> Value {
+fn canonical(value: &Value) -> Value {
     match value {
         Value::Object(map) => {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
@@ -122,6 +127,19 @@ pub(crate) fn canonical(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
         other => other.clone(),
     }
+}
+
+/// The ETag of an answer for one caller: the flags and the caller's context together decide it
+/// (OFREP's bulk evaluation, Unleash's frontend API).
+pub(crate) fn caller_etag(flags_etag: &str, context: &Map<String, Value>) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(flags_etag.as_bytes());
+    hasher.update(
+        canonical(&Value::Object(context.clone()))
+            .to_string()
+            .as_bytes(),
+    );
+    format!("\"{}\"", hex::encode(&hasher.finalize()[..12]))
 }
 
 /// What a change event told the provider it should find (ADR-0008): sent on the re-fetch an
@@ -174,7 +192,7 @@ pub async fn evaluate_flags(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, DeliveryError> {
-    let (ctx, raw) = context(&body)?;
+    let object = context_object(&body)?;
     let env = &key.environment;
     let mut snapshot = state.delivery.flags.environment(env).unwrap_or_default();
     let modified = state
@@ -196,11 +214,8 @@ pub async fn evaluate_flags(
         }
         snapshot = state.delivery.flags.environment(env).unwrap_or_default();
     }
-    // Flags and context together decide the answer.
-    let mut hasher = Sha256::new();
-    hasher.update(snapshot.etag.as_bytes());
-    hasher.update(canonical(&raw).to_string().as_bytes());
-    let etag = format!("\"{}\"", hex::encode(&hasher.finalize()[..12]));
+    let etag = caller_etag(&snapshot.etag, &object);
+    let ctx = evaluation_context(EvalContext::from_map(object));
     let etag_header = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
     let revalidate = [
         (header::ETAG, etag_header),
@@ -238,7 +253,7 @@ mod tests {
 
     #[test]
     fn contexts_are_checked() {
-        let code = |body: &[u8]| context(body).unwrap_err().code();
+        let code = |body: &[u8]| context_object(body).unwrap_err().code();
         assert_eq!(code(b"{nope"), Some("PARSE_ERROR"));
         assert_eq!(code(b"{}"), Some("INVALID_CONTEXT"));
         assert_eq!(code(br#"{"context": 5}"#), Some("INVALID_CONTEXT"));
@@ -247,10 +262,12 @@ mod tests {
             Some("INVALID_CONTEXT")
         );
         assert_eq!(
-            context(b"{}").unwrap_err().status(),
+            context_object(b"{}").unwrap_err().status(),
             StatusCode::BAD_REQUEST
         );
-        let (ctx, _) = context(br#"{"context": {"targetingKey": "u1", "plan": "pro"}}"#).unwrap();
+        let ctx = EvalContext::from_map(
+            context_object(br#"{"context": {"targetingKey": "u1", "plan": "pro"}}"#).unwrap(),
+        );
         assert_eq!(ctx.targeting_key.as_deref(), Some("u1"));
         assert_eq!(ctx.get("plan"), Some("pro"));
     }

@@ -8,7 +8,7 @@
 
 use crate::delivery::config::etag_matches;
 use crate::delivery::error::DeliveryError;
-use crate::delivery::ofrep::canonical;
+use crate::delivery::ofrep::{caller_etag, evaluation_context};
 use crate::delivery::unleash::{accepted, key_of};
 use app::AppState;
 use app::flags::unleash_frontend::{eval_context, query_context, toggles};
@@ -18,8 +18,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
-use switchboard_backend::db::now_ms;
 use switchboard_backend::request_info::client_ip;
 use tower_http::cors::{AllowHeaders, Any, CorsLayer};
 use utoipa_axum::router::OpenApiRouter;
@@ -60,15 +58,7 @@ fn answer(
         .flags
         .environment(&key.environment)
         .unwrap_or_default();
-    // Flags and context together decide the answer.
-    let mut hasher = Sha256::new();
-    hasher.update(snapshot.etag.as_bytes());
-    hasher.update(
-        canonical(&Value::Object(context.clone()))
-            .to_string()
-            .as_bytes(),
-    );
-    let etag = format!("\"{}\"", hex::encode(&hasher.finalize()[..12]));
+    let etag = caller_etag(&snapshot.etag, &context);
     let revalidate = [
         (
             header::ETAG,
@@ -79,9 +69,7 @@ fn answer(
     if etag_matches(&parts.headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, revalidate).into_response());
     }
-    let mut ctx = eval_context(&context);
-    ctx.now = now_ms();
-    ctx.random = rand::random();
+    let ctx = evaluation_context(eval_context(context));
     let flags = snapshot
         .keys
         .iter()
