@@ -27,6 +27,16 @@ pub struct EnvFlags {
     pub unleash: Arc<UnleashState>,
 }
 
+impl EnvFlags {
+    /// Every flag in key order, for answers that list them all.
+    pub fn in_order(&self) -> impl Iterator<Item = &CompiledFlag> {
+        self.keys
+            .iter()
+            .filter_map(|k| self.flags.get(k))
+            .map(|f| f.as_ref())
+    }
+}
+
 /// An environment's flags as Unleash's `GET /api/client/features` answers them.
 #[derive(Debug, Default)]
 pub struct UnleashState {

@@ -8,7 +8,7 @@ use crate::delivery::ofrep_answer;
 use crate::delivery::ofrep_events::{self, event_streams};
 use crate::delivery::sdk_auth::{SdkEnvironment, SdkKey};
 use app::AppState;
-use app::flags::{CompiledFlag, EvalContext};
+use app::flags::EvalContext;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
@@ -229,12 +229,7 @@ pub async fn evaluate_flags(
         return Ok((StatusCode::NOT_MODIFIED, revalidate).into_response());
     }
     // A flag that fails on its own is an entry of the answer, not a failed answer.
-    let flags: Vec<&CompiledFlag> = snapshot
-        .keys
-        .iter()
-        .filter_map(|k| snapshot.flags.get(k).map(|f| f.as_ref()))
-        .collect();
-    let body = ofrep_answer::bulk(flags.into_iter(), &ctx, &event_streams(&key));
+    let body = ofrep_answer::bulk(snapshot.in_order(), &ctx, &event_streams(&key));
     Ok((revalidate, json_response(body)).into_response())
 }
 

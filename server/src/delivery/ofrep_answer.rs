@@ -63,11 +63,12 @@ pub fn single(flag: &CompiledFlag, ctx: &EvalContext) -> Result<Vec<u8>, Deliver
 
 /// The bulk answer: `eventStreams`, then every flag's entry (a failure's body in its place).
 pub fn bulk<'a>(
-    flags: impl ExactSizeIterator<Item = &'a CompiledFlag>,
+    flags: impl Iterator<Item = &'a CompiledFlag>,
     ctx: &EvalContext,
     event_streams: &serde_json::Value,
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(flags.len() * 96 + 256);
+    let count = flags.size_hint().1.unwrap_or(0);
+    let mut out = Vec::with_capacity(count * 96 + 256);
     out.extend_from_slice(b"{\"eventStreams\":");
     json(&mut out, event_streams);
     out.extend_from_slice(b",\"flags\":[");
@@ -172,9 +173,11 @@ mod tests {
         assert_eq!(failure.code(), Some("GENERAL"));
 
         let streams = json!([{"type": "sse"}]);
-        let mut every: Vec<&CompiledFlag> = table.iter().map(|(f, _)| f).collect();
-        every.push(&broken);
-        let all = bulk(every.into_iter(), &ctx, &streams);
+        let all = bulk(
+            table.iter().map(|(f, _)| f).chain([&broken]),
+            &ctx,
+            &streams,
+        );
         let mut flags: Vec<Value> = table.iter().map(|(_, e)| e.clone()).collect();
         flags.push(
             json!({"key": "broken", "errorCode": "GENERAL", "errorDetails": failure.details()}),

@@ -32,7 +32,12 @@ impl std::ops::Deref for SdkKey {
 }
 
 fn authenticate(parts: &Parts, state: &AppState) -> Result<Arc<KeyEntry>, DeliveryError> {
-    let secret = bearer(&parts.headers).ok_or_else(missing_key)?;
+    live_key(state, bearer(&parts.headers))
+}
+
+/// The live key behind a presented secret (however the request carried it), or 401.
+pub fn live_key(state: &AppState, secret: Option<String>) -> Result<Arc<KeyEntry>, DeliveryError> {
+    let secret = secret.ok_or_else(missing_key)?;
     state
         .delivery
         .keys

@@ -6,7 +6,7 @@
 
 use crate::delivery::config::etag_matches;
 use crate::delivery::error::DeliveryError;
-use crate::delivery::sdk_auth::missing_key;
+use crate::delivery::sdk_auth::live_key;
 use app::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -40,12 +40,7 @@ pub(super) fn key_of(
         .map(str::trim)
         .filter(|v| !v.contains(' '))
         .map(str::to_string);
-    let secret = raw.or_else(|| bearer(headers)).ok_or_else(missing_key)?;
-    state
-        .delivery
-        .keys
-        .authenticate(&secret, state.db.now())
-        .ok_or_else(missing_key)
+    live_key(state, raw.or_else(|| bearer(headers)))
 }
 
 #[utoipa::path(get, path = "/api/client/features", tag = "delivery",

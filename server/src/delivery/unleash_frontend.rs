@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 use switchboard_backend::request_info::client_ip;
+use switchboard_backend::sdk_keys::KeyEntry;
 use tower_http::cors::{AllowHeaders, Any, CorsLayer};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -45,9 +46,9 @@ pub fn api() -> OpenApiRouter<AppState> {
 fn answer(
     state: &AppState,
     parts: &Parts,
+    key: &KeyEntry,
     mut context: Map<String, Value>,
 ) -> Result<Response, DeliveryError> {
-    let key = key_of(state, &parts.headers)?;
     if !context.contains_key("remoteAddress")
         && let Some(ip) = client_ip(parts, &state.settings)
     {
@@ -70,12 +71,7 @@ fn answer(
         return Ok((StatusCode::NOT_MODIFIED, revalidate).into_response());
     }
     let ctx = evaluation_context(eval_context(context));
-    let flags = snapshot
-        .keys
-        .iter()
-        .filter_map(|k| snapshot.flags.get(k))
-        .map(|f| f.as_ref());
-    Ok((revalidate, axum::Json(toggles(flags, &ctx))).into_response())
+    Ok((revalidate, axum::Json(toggles(snapshot.in_order(), &ctx))).into_response())
 }
 
 #[utoipa::path(get, path = "/api/frontend", tag = "delivery",
@@ -93,9 +89,11 @@ pub async fn evaluate(
     parts: Parts,
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, DeliveryError> {
+    // The key first: an anonymous caller learns nothing, not even whether its query would do.
+    let key = key_of(&state, &parts.headers)?;
     let Query(pairs) =
         query.map_err(|e| DeliveryError::bad_request("PARSE_ERROR", e.body_text()))?;
-    answer(&state, &parts, query_context(&pairs))
+    answer(&state, &parts, &key, query_context(&pairs))
 }
 
 #[utoipa::path(post, path = "/api/frontend", tag = "delivery",
@@ -112,7 +110,7 @@ pub async fn evaluate_posted(
     body: Bytes,
 ) -> Result<Response, DeliveryError> {
     // The key first: an anonymous caller learns nothing, not even whether its body would do.
-    key_of(&state, &parts.headers)?;
+    let key = key_of(&state, &parts.headers)?;
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
         DeliveryError::bad_request("PARSE_ERROR", format!("the body is not JSON: {e}"))
     })?;
@@ -132,7 +130,7 @@ pub async fn evaluate_posted(
             ));
         }
     };
-    answer(&state, &parts, context)
+    answer(&state, &parts, &key, context)
 }
 
 #[utoipa::path(post, path = "/api/frontend/client/register", tag = "delivery",
