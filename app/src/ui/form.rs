@@ -103,6 +103,13 @@ impl Form {
         }
     }
 
+    /// Shows a server's refusal: its field errors beside their fields, the whole error in
+    /// `notice` (the form's error banner).
+    pub fn refuse(&self, error: AppError, notice: RwSignal<Option<AppError>>) {
+        self.absorb(&error);
+        notice.set(Some(error));
+    }
+
     pub fn reset(&self) {
         self.server.set(FieldErrors::new());
         self.touched.set(BTreeSet::new());

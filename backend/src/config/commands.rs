@@ -10,6 +10,7 @@ use crate::command::{Applied, AuditRecord, Command, Context, conflict};
 use crate::db::Tx;
 use crate::environments;
 use crate::keyring::{self, Keyring};
+use crate::releases::commands::{ReleaseRequest, release_requests};
 use crate::releases::{self, flow, store as release_store};
 use serde_json::{Value, json};
 use switchboard_core::config::{
@@ -113,21 +114,6 @@ fn head_json(head: Option<&Head>) -> Value {
         "main_version": head.map_or(0, |h| h.main_version),
         "gray_version": head.and_then(|h| h.gray.as_ref().map(|(v, _)| *v)),
     })
-}
-
-/// Refuses a change of what apps get while a gray release is running.
-async fn no_gray_running(
-    tx: &mut Tx,
-    ns: &NamespaceRow,
-    env: &Environment,
-) -> Result<(), AppError> {
-    match store::gray(tx, (ns.id, env.id)).await? {
-        Some((v, _)) => Err(AppError::field(
-            "gray",
-            format!("Gray release v{v} is in progress: promote or abandon it first"),
-        )),
-        None => Ok(()),
-    }
 }
 
 /// The entry `key` of the draft as stored now (none if absent or removed), for a 409 answer.
@@ -349,28 +335,6 @@ impl Command for RemoveEntry {
     }
 }
 
-impl Command for DiscardDraft {
-    type Output = ();
-
-    fn environment(&self) -> Option<&str> {
-        Some(&self.environment)
-    }
-
-    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
-        allowed(subject, Action::Write, env)
-    }
-
-    async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
-        let env = ctx.env()?;
-        let ns = store::namespace(tx, &self.namespace).await?;
-        let Some(done) = flow::discard(tx, ctx, &ns, self.draft_version).await? else {
-            return Ok(Applied::unchanged(()));
-        };
-        let audit = releases::audit::discarded(env, &ns, &done);
-        Ok(Applied::one((), audit))
-    }
-}
-
 impl Command for CopyNamespace {
     type Output = ();
 
@@ -426,29 +390,22 @@ impl Command for CopyNamespace {
     }
 }
 
-impl Command for PublishDraft {
+impl ReleaseRequest for PublishDraft {
+    type Subject = NamespaceRow;
     type Output = ReleaseSummary;
+    const ACTION: Action = Action::Publish;
 
-    fn environment(&self) -> Option<&str> {
-        Some(&self.environment)
+    fn names(&self) -> (&str, &str) {
+        (&self.environment, &self.namespace)
     }
 
-    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
-        allowed(subject, Action::Publish, env)
-    }
-
-    fn topics(&self) -> &'static [Topic] {
-        CONFIG
-    }
-
-    async fn apply(
+    async fn run(
         self,
         tx: &mut Tx,
         ctx: &Context<'_>,
+        ns: NamespaceRow,
     ) -> Result<Applied<ReleaseSummary>, AppError> {
         let env = ctx.env()?;
-        let ns = store::namespace(tx, &self.namespace).await?;
-        no_gray_running(tx, &ns, env).await?;
         let partial = match &self.gray {
             Some(target) => Some(flow::Partial {
                 kind: ReleaseKind::Gray.as_str(),
@@ -483,40 +440,11 @@ impl Command for PublishDraft {
     }
 }
 
-impl Command for RollbackRelease {
-    type Output = ReleaseSummary;
-
-    fn environment(&self) -> Option<&str> {
-        Some(&self.environment)
-    }
-
-    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
-        allowed(subject, Action::Publish, env)
-    }
-
-    fn topics(&self) -> &'static [Topic] {
-        CONFIG
-    }
-
-    async fn apply(
-        self,
-        tx: &mut Tx,
-        ctx: &Context<'_>,
-    ) -> Result<Applied<ReleaseSummary>, AppError> {
-        let env = ctx.env()?;
-        let ns = store::namespace(tx, &self.namespace).await?;
-        no_gray_running(tx, &ns, env).await?;
-        let request = flow::Rollback {
-            to_version: self.to_version,
-            main_version: self.main_version,
-            draft_version: self.draft_version,
-            discard_draft: self.discard_draft,
-            message: &self.message,
-        };
-        let done = flow::roll_back(tx, ctx, &ns, request).await?;
-        let audit = releases::audit::rolled_back(env, &ns, &done, self.to_version, &self.message);
-        Ok(Applied::one(done.summary, audit))
-    }
+release_requests! {
+    subject: NamespaceRow,
+    field: namespace,
+    discard: DiscardDraft,
+    rollback: RollbackRelease,
 }
 
 impl Command for FinishGray {

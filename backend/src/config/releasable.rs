@@ -4,6 +4,7 @@
 
 use super::masking;
 use super::store::{self, NamespaceRow};
+use crate::changes::Topic;
 use crate::command::{Context, conflict, off_thread};
 use crate::db::Tx;
 use crate::keyring::{self, Keyring};
@@ -11,6 +12,8 @@ use crate::releases::store::corrupt;
 use crate::releases::{Head, Releasable, SummaryRow};
 use serde_json::{Value, json};
 use switchboard_core::config::{Entry, ReleaseKind, ReleaseSummary, diff_entries};
+use switchboard_core::domain::Environment;
+use switchboard_core::permissions::Resource;
 use switchboard_core::validation::FieldErrors;
 use switchboard_core::validation::config::check_entries;
 use switchboard_error::AppError;
@@ -20,6 +23,7 @@ impl Releasable for NamespaceRow {
     const TABLE: &'static str = "config_namespaces";
     const AUDIT_DRAFT: &'static str = "config_draft";
     const AUDIT_RELEASE: &'static str = "config_release";
+    const TOPICS: &'static [Topic] = &[Topic::Config];
     type Content = Vec<Entry>;
     type Summary = ReleaseSummary;
 
@@ -49,6 +53,25 @@ impl Releasable for NamespaceRow {
 
     fn key(&self) -> &str {
         &self.key
+    }
+
+    fn resource(env: &Environment) -> Resource<'_> {
+        Resource::Config(env.scope())
+    }
+
+    async fn find(tx: &mut Tx, key: &str) -> Result<NamespaceRow, AppError> {
+        store::namespace(tx, key).await
+    }
+
+    /// A running gray release must be promoted or abandoned before apps get another release.
+    async fn may_release(&self, tx: &mut Tx, env: &Environment) -> Result<(), AppError> {
+        match store::gray(tx, (self.id, env.id)).await? {
+            Some((v, _)) => Err(AppError::field(
+                "gray",
+                format!("Gray release v{v} is in progress: promote or abandon it first"),
+            )),
+            None => Ok(()),
+        }
     }
 
     fn audit_content(content: &Vec<Entry>) -> (&'static str, Value) {

@@ -4,9 +4,9 @@
 
 use super::releasable::{check_with_flags, current_draft};
 use super::store::{self, MenuRow};
-use crate::changes::Topic;
 use crate::command::{Applied, AuditRecord, Command, Context, conflict};
 use crate::db::Tx;
+use crate::releases::commands::{ReleaseRequest, release_requests};
 use crate::releases::{audit, flow, store as release_store};
 use serde_json::{Value, json};
 use switchboard_core::domain::Environment;
@@ -17,8 +17,6 @@ use switchboard_core::menus::{
 use switchboard_core::permissions::{Action, Resource, Subject, may};
 use switchboard_core::releases::ReleaseSummary;
 use switchboard_error::AppError;
-
-const MENUS: &[Topic] = &[Topic::Menus];
 
 fn allowed(subject: &Subject, action: Action, env: Option<&Environment>) -> bool {
     env.is_some_and(|e| may(subject, action, Resource::Menus(e.scope())))
@@ -143,50 +141,22 @@ impl Command for SaveMenuDraft {
     }
 }
 
-impl Command for DiscardMenuDraft {
-    type Output = ();
-
-    fn environment(&self) -> Option<&str> {
-        Some(&self.environment)
-    }
-
-    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
-        allowed(subject, Action::Write, env)
-    }
-
-    async fn apply(self, tx: &mut Tx, ctx: &Context<'_>) -> Result<Applied<()>, AppError> {
-        let env = ctx.env()?;
-        let menu = store::menu(tx, &self.menu).await?;
-        let Some(done) = flow::discard(tx, ctx, &menu, self.draft_version).await? else {
-            return Ok(Applied::unchanged(()));
-        };
-        let audit = audit::discarded(env, &menu, &done);
-        Ok(Applied::one((), audit))
-    }
-}
-
-impl Command for PublishMenu {
+impl ReleaseRequest for PublishMenu {
+    type Subject = MenuRow;
     type Output = ReleaseSummary;
+    const ACTION: Action = Action::Publish;
 
-    fn environment(&self) -> Option<&str> {
-        Some(&self.environment)
+    fn names(&self) -> (&str, &str) {
+        (&self.environment, &self.menu)
     }
 
-    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
-        allowed(subject, Action::Publish, env)
-    }
-
-    fn topics(&self) -> &'static [Topic] {
-        MENUS
-    }
-
-    async fn apply(
+    async fn run(
         self,
         tx: &mut Tx,
         ctx: &Context<'_>,
+        menu: MenuRow,
     ) -> Result<Applied<ReleaseSummary>, AppError> {
         let env = ctx.env()?;
-        let menu = store::menu(tx, &self.menu).await?;
         let request = flow::Publish {
             draft_version: self.draft_version,
             main_version: self.main_version,
@@ -200,37 +170,9 @@ impl Command for PublishMenu {
     }
 }
 
-impl Command for RollbackMenu {
-    type Output = ReleaseSummary;
-
-    fn environment(&self) -> Option<&str> {
-        Some(&self.environment)
-    }
-
-    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
-        allowed(subject, Action::Publish, env)
-    }
-
-    fn topics(&self) -> &'static [Topic] {
-        MENUS
-    }
-
-    async fn apply(
-        self,
-        tx: &mut Tx,
-        ctx: &Context<'_>,
-    ) -> Result<Applied<ReleaseSummary>, AppError> {
-        let env = ctx.env()?;
-        let menu = store::menu(tx, &self.menu).await?;
-        let request = flow::Rollback {
-            to_version: self.to_version,
-            main_version: self.main_version,
-            draft_version: self.draft_version,
-            discard_draft: self.discard_draft,
-            message: &self.message,
-        };
-        let done = flow::roll_back(tx, ctx, &menu, request).await?;
-        let audit = audit::rolled_back(env, &menu, &done, self.to_version, &self.message);
-        Ok(Applied::one(done.summary, audit))
-    }
+release_requests! {
+    subject: MenuRow,
+    field: menu,
+    discard: DiscardMenuDraft,
+    rollback: RollbackMenu,
 }

@@ -2,12 +2,15 @@
 //! guarded by its version, and a release's items may depend only on flags that exist.
 
 use super::store::{self, MenuRow};
+use crate::changes::Topic;
 use crate::command::{Context, conflict};
 use crate::db::Tx;
 use crate::releases::store::corrupt;
 use crate::releases::{Head, Releasable, SummaryRow};
 use serde_json::{Value, json};
+use switchboard_core::domain::Environment;
 use switchboard_core::menus::{Menu, diff_menus};
+use switchboard_core::permissions::Resource;
 use switchboard_core::releases::{ReleaseKind, ReleaseSummary};
 use switchboard_core::validation::FieldErrors;
 use switchboard_core::validation::menus::check_menu;
@@ -18,6 +21,7 @@ impl Releasable for MenuRow {
     const TABLE: &'static str = "menus";
     const AUDIT_DRAFT: &'static str = "menu_draft";
     const AUDIT_RELEASE: &'static str = "menu_release";
+    const TOPICS: &'static [Topic] = &[Topic::Menus];
     type Content = Menu;
     type Summary = ReleaseSummary;
 
@@ -46,6 +50,14 @@ impl Releasable for MenuRow {
 
     fn key(&self) -> &str {
         &self.key
+    }
+
+    fn resource(env: &Environment) -> Resource<'_> {
+        Resource::Menus(env.scope())
+    }
+
+    async fn find(tx: &mut Tx, key: &str) -> Result<MenuRow, AppError> {
+        store::menu(tx, key).await
     }
 
     fn audit_content(content: &Menu) -> (&'static str, Value) {

@@ -1,7 +1,8 @@
 //! Publish, roll back and discard, once for every [`Releasable`] subject. Each step checks the
 //! version the user reviewed (the draft's, the main release's) and writes as a compare-and-set, so
 //! two people releasing at once never overwrite each other: one wins, the other gets 409 with the
-//! current state. Callers add their own checks (config's gray release) and audit records.
+//! current state. The subject adds its own conditions ([`Releasable::may_release`]: config's gray
+//! release) and callers their audit records.
 
 use super::{Head, Releasable, SummaryRow, store};
 use crate::command::{Context, conflict};
@@ -90,6 +91,7 @@ pub async fn publish<R: Releasable>(
 ) -> Result<Published<R::Summary, R::Content>, AppError> {
     let env = ctx.env()?;
     let ids = (subject.id(), env.id);
+    subject.may_release(tx, env).await?;
     let claimed = subject
         .claim_draft(tx, env.id, Some(request.draft_version))
         .await?;
@@ -166,6 +168,7 @@ pub async fn roll_back<R: Releasable>(
 ) -> Result<RolledBack<R::Summary, R::Content>, AppError> {
     let env = ctx.env()?;
     let ids = (subject.id(), env.id);
+    subject.may_release(tx, env).await?;
     let claimed = subject
         .claim_draft(tx, env.id, request.draft_version)
         .await?;

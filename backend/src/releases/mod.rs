@@ -5,16 +5,20 @@
 //! ([`flow`]) for every subject. Gray release is config's layer on top (`config_gray`).
 
 pub mod audit;
+pub mod commands;
 pub mod flow;
 pub mod queries;
 pub mod store;
 
+use crate::changes::Topic;
 use crate::command::Context;
 use crate::db::Tx;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 pub use store::{Head, SummaryRow};
+use switchboard_core::domain::Environment;
+use switchboard_core::permissions::Resource;
 use switchboard_error::AppError;
 
 /// The subject's row id and the environment's.
@@ -30,6 +34,8 @@ pub trait Releasable: Send + Sync {
     /// The audit trail's entity types of this kind's drafts and releases.
     const AUDIT_DRAFT: &'static str;
     const AUDIT_RELEASE: &'static str;
+    /// What running apps read of this kind (refreshed after a release).
+    const TOPICS: &'static [Topic];
     /// The whole released state, stored as JSON.
     type Content: Serialize + DeserializeOwned + Default + Clone + PartialEq + Send + Sync;
     /// A release as the history lists it: the facts every release has, and the subject's
@@ -42,6 +48,24 @@ pub trait Releasable: Send + Sync {
 
     fn id(&self) -> i64;
     fn key(&self) -> &str;
+
+    /// What a permission to release this kind in `env` is a permission on.
+    fn resource(env: &Environment) -> Resource<'_>;
+
+    /// The subject named `key` (404 when there is none).
+    fn find(tx: &mut Tx, key: &str) -> impl Future<Output = Result<Self, AppError>> + Send
+    where
+        Self: Sized;
+
+    /// What must hold before apps get another release of it (config: no gray release
+    /// running); checked by publish and rollback alike.
+    fn may_release(
+        &self,
+        _tx: &mut Tx,
+        _env: &Environment,
+    ) -> impl Future<Output = Result<(), AppError>> + Send {
+        async { Ok(()) }
+    }
 
     /// The number of entries or items a release shows in the history.
     fn count(content: &Self::Content) -> usize;

@@ -9,6 +9,7 @@ use crate::releases::{ReleaseKind, ReleaseSummary};
 use crate::time::format_utc;
 use crate::ui::style::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos::server_fn::serde::{Serialize, de::DeserializeOwned};
 use std::future::Future;
 
@@ -22,6 +23,8 @@ pub trait ShownRelease: Serialize + DeserializeOwned + Clone + Send + Sync + 'st
     fn created_at(&self) -> i64;
     /// Entries or items it holds.
     fn entries(&self) -> usize;
+    /// The release a rollback published again.
+    fn rollback_of(&self) -> Option<i64>;
 }
 
 fn rollback_label(of: Option<i64>) -> String {
@@ -49,6 +52,9 @@ impl ShownRelease for ReleaseSummary {
     }
     fn entries(&self) -> usize {
         self.entries
+    }
+    fn rollback_of(&self) -> Option<i64> {
+        self.rollback_of
     }
 }
 
@@ -81,6 +87,9 @@ impl ShownRelease for config::ReleaseSummary {
     fn entries(&self) -> usize {
         self.entries
     }
+    fn rollback_of(&self) -> Option<i64> {
+        self.rollback_of
+    }
 }
 
 /// Two releases compared: the diff types of config and menus.
@@ -93,8 +102,31 @@ pub trait ComparedReleases {
     fn changes(&self) -> AnyView;
 }
 
+/// A subject whose history can roll back: the server function that does it, and the words for
+/// what a release holds.
+pub trait RollsBack: ComparedReleases {
+    type Rollback: ServerFn<Output = Self::Summary, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static;
+
+    /// What a release holds, for its summary line: `3 entries`, `1 item`.
+    fn count(n: usize) -> String;
+
+    /// Publishes `to_version` of the subject `key` again in `environment`, over the live
+    /// `main_version`, dropping the draft the user saw (`draft_version`).
+    fn rollback(
+        environment: String,
+        key: String,
+        to_version: i64,
+        main_version: i64,
+        draft_version: i64,
+    ) -> Self::Rollback;
+}
+
 /// A rollback refused with field errors reads best as one sentence beside the history.
-pub fn rollback_problem(e: AppError) -> AppError {
+fn rollback_problem(e: AppError) -> AppError {
     match &e {
         AppError::Validation { fields } => {
             AppError::bad_request(fields.0.values().cloned().collect::<Vec<_>>().join("; "))
@@ -171,30 +203,54 @@ where
     }
 }
 
+/// The history of one config namespace or menu in one environment, with rollback.
 #[component]
 pub fn ReleaseHistory<T>(
     /// Created by the page (see [`HistoryData`]).
     data: HistoryData<T>,
+    environment: String,
+    /// The namespace's or menu's key.
+    key: String,
     main_version: i64,
+    /// The draft the user sees: a rollback drops exactly its pending changes or is refused.
+    #[prop(into)]
+    draft_version: Signal<i64>,
     /// Unpublished draft changes a rollback would drop.
     #[prop(into)]
     pending: Signal<usize>,
     can_publish: bool,
-    /// What a release holds, for its summary line: `3 entries`, `1 item`.
-    count: fn(usize) -> String,
-    /// Publishes the given release again.
-    rollback: Callback<i64>,
-    /// The rollback's refusal, if any.
-    error: RwSignal<Option<AppError>>,
+    /// Told what happened after a rollback.
+    done: Callback<String>,
 ) -> impl IntoView
 where
-    T: ComparedReleases + Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+    T: RollsBack + Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
 {
     let HistoryData {
         releases,
         compared,
         diffed,
     } = data;
+    let rollback_action = ServerAction::<T::Rollback>::new();
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match rollback_action.value().get() {
+        Some(Ok(r)) => done.run(format!(
+            "Rolled back: v{} publishes v{} again.",
+            r.version(),
+            r.rollback_of().unwrap_or_default()
+        )),
+        Some(Err(e)) => error.set(Some(rollback_problem(e))),
+        None => {}
+    });
+    let rollback = Callback::new(move |to_version: i64| {
+        rollback_action.dispatch(T::rollback(
+            environment.clone(),
+            key.clone(),
+            to_version,
+            main_version,
+            draft_version.get_untracked(),
+        ));
+    });
+    let count = T::count;
     let from_pick = RwSignal::new(String::new());
     let to_pick = RwSignal::new(String::new());
     let row = move |r: T::Summary| {

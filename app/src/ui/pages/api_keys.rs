@@ -128,10 +128,7 @@ fn NewTokenForm(
             form.reset();
             on_created.run(created);
         }
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     });
     view! {

@@ -76,10 +76,7 @@ fn NewEnvironmentForm(on_change: Callback<String>) -> impl IntoView {
             form.reset();
             on_change.run(format!("Created {}.", env.name));
         }
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     });
     view! {
@@ -173,8 +170,7 @@ fn EditEnvironment(
                 "Someone else changed this environment meanwhile; showing their version.".into(),
             );
         } else {
-            form.absorb(&e);
-            error.set(Some(e));
+            form.refuse(e, error);
         }
     };
     Effect::new(move |_| match save.value().get() {

@@ -57,10 +57,7 @@ fn LoginForm() -> impl IntoView {
             let next = safe_next(query.with_untracked(|q| q.get("next")).as_deref());
             navigate(&next, Default::default());
         }
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

@@ -108,10 +108,7 @@ fn SdkKeys(
             form.reset();
             reload.update(|n| *n += 1);
         }
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     });
     let base = "OFREP: POST /ofrep/v1/evaluate/flags/{key} with Authorization: Bearer KEY";

@@ -125,10 +125,7 @@ fn SegmentForm(
     let save = ServerAction::<SaveSegment>::new();
     let remove = ServerAction::<RemoveSegment>::new();
     let error = RwSignal::new(None::<AppError>);
-    let fail = move |e: AppError| {
-        form.absorb(&e);
-        error.set(Some(e));
-    };
+    let fail = move |e: AppError| form.refuse(e, error);
     Effect::new(move |_| match create.value().get() {
         Some(Ok(s)) => done.run(format!("Created {}.", s.name)),
         Some(Err(e)) => fail(e),

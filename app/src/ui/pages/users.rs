@@ -167,10 +167,7 @@ fn NewUserForm(environments: Vec<Environment>, on_done: Callback<Option<User>>) 
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match action.value().get() {
         Some(Ok(user)) => on_done.run(Some(user)),
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     });
     view! {
@@ -240,10 +237,7 @@ fn EditUserPanel(
                 fresh,
             ));
         }
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     };
     Effect::new(move |_| handle(save.value().get(), "Saved"));
@@ -305,10 +299,7 @@ fn ResetPasswordForm(id: i64, version: i64, on_done: Callback<User>) -> impl Int
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match action.value().get() {
         Some(Ok(u)) => on_done.run(u),
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     });
     view! {

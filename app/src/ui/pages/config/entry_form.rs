@@ -159,10 +159,7 @@ pub fn EntryForm(
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match save.value().get() {
         Some(Ok(saved)) => done.run(format!("Saved {} in the draft.", saved.entry.key)),
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     });
     let id = if is_new {

@@ -4,7 +4,7 @@
 use super::compare::{CompareSection, ComparisonData};
 use super::entries::EntriesSection;
 use super::gray::{GraySection, InstancesData};
-use super::history::{HistorySection, history_data};
+use super::history::history_data;
 use super::publish::PublishDialog;
 use super::{follow_switcher, may_config};
 use crate::AppError;
@@ -12,7 +12,9 @@ use crate::api::{ResetDraft, get_draft};
 use crate::config::{DiscardDraft, Draft, ReleaseDiff};
 use crate::permissions::Action;
 use crate::ui::components::release_label;
-use crate::ui::components::{ConfirmButton, ErrorNotice, HistoryData, Notice, title};
+use crate::ui::components::{
+    ConfirmButton, ErrorNotice, HistoryData, Notice, ReleaseHistory, title,
+};
 use crate::ui::style::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -131,10 +133,10 @@ fn DraftView(draft: Draft, sections: Sections, changed: Callback<String>) -> imp
             instances=sections.instances
             done=changed
         />
-        <HistorySection
+        <ReleaseHistory
             data=sections.history
             environment=env.clone()
-            namespace=ns.clone()
+            key=ns.clone()
             main_version=draft.main_version
             draft_version=draft.draft_version
             pending

@@ -45,10 +45,7 @@ pub fn DefinitionEditor(flag: Flag, can_write: bool, on_saved: Callback<String>)
         Some(Err(AppError::Conflict { .. })) => {
             on_saved.run("Someone else changed this flag meanwhile; here is their version.".into())
         }
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     });
     let disabled = Signal::stored(!can_write);

@@ -65,10 +65,7 @@ pub fn NewFlagPage() -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     Effect::new(move |_| match action.value().get() {
         Some(Ok(flag)) => navigate(&format!("/flags/{}", flag.key), Default::default()),
-        Some(Err(e)) => {
-            form.absorb(&e);
-            error.set(Some(e));
-        }
+        Some(Err(e)) => form.refuse(e, error),
         None => {}
     });
     view! {

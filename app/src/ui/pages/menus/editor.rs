@@ -4,7 +4,7 @@
 //! The tree is edited in the browser with the shared edit operations and checked on every change
 //! by the shared validation; a save sends the whole tree with the draft version it started from.
 
-use super::history::{MenuHistory, history_data};
+use super::history::history_data;
 use super::item_form::ItemForm;
 use super::preview::Preview;
 use super::publish::PublishDialog;
@@ -18,7 +18,9 @@ use crate::menus::{
 };
 use crate::permissions::Action;
 use crate::ui::components::release_label;
-use crate::ui::components::{ConfirmButton, ErrorNotice, HistoryData, Notice, title};
+use crate::ui::components::{
+    ConfirmButton, ErrorNotice, HistoryData, Notice, ReleaseHistory, title,
+};
 use crate::ui::style::*;
 use crate::validation::FieldErrors;
 use crate::validation::menus::{check_menu, parse_menu_import};
@@ -401,10 +403,10 @@ fn EditorView(
             </section>
             <Preview editor environment=draft.environment.clone() />
         </div>
-        <MenuHistory
+        <ReleaseHistory
             data=history
             environment=env.clone()
-            menu=key.clone()
+            key=key.clone()
             main_version
             draft_version=Signal::derive(move || editor.version.get())
             pending=Signal::derive(move || pending.with(|p| p.change_count()))
