@@ -12,6 +12,7 @@ use super::model::{
     Constraint, Flag, FlagEnvironment, FlagKind, Prerequisite, Rule, Segment, Serve, Variant,
 };
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A flag left out of the export, and why.
@@ -305,11 +306,18 @@ fn strategy(
 }
 
 /// A variant's value as Unleash's payload.
-pub(crate) fn payload(value: &Value) -> Value {
+fn payload(value: &Value) -> Value {
+    let (kind, text) = payload_parts(value);
+    json!({"type": kind, "value": text})
+}
+
+/// A variant's value as Unleash's payload type and the value as text (Unleash's payloads are
+/// strings whatever their type).
+pub(crate) fn payload_parts(value: &Value) -> (&'static str, Cow<'_, str>) {
     match value {
-        Value::String(s) => json!({"type": "string", "value": s}),
-        Value::Number(n) => json!({"type": "number", "value": n.to_string()}),
-        other => json!({"type": "json", "value": other.to_string()}),
+        Value::String(s) => ("string", Cow::Borrowed(s.as_str())),
+        Value::Number(n) => ("number", Cow::Owned(n.to_string())),
+        other => ("json", Cow::Owned(other.to_string())),
     }
 }
 

@@ -15,6 +15,18 @@ fn caller(context: Value) -> EvalContext {
     eval_context(map)
 }
 
+/// The toggle as a JSON value (parsed from the bytes written), or None when none is written.
+fn toggle(flag: &CompiledFlag, ev: &Decision) -> Option<Value> {
+    let mut out = Vec::new();
+    let written = write_toggle(&mut out, flag, ev);
+    assert_eq!(written, !out.is_empty());
+    written.then(|| serde_json::from_slice(&out).expect("a toggle is JSON"))
+}
+
+fn answer(flags: &[&CompiledFlag], ctx: &EvalContext) -> Value {
+    serde_json::from_slice(&toggles(flags.iter().copied(), ctx)).expect("the answer is JSON")
+}
+
 fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
     q.iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -199,7 +211,7 @@ fn the_answer_lists_the_enabled_toggles_in_order() {
         &settings(true, "off", "off", vec![canada()]),
     );
     let names = |context: Value| -> Vec<Value> {
-        toggles([&on, &off, &ca], &caller(context))["toggles"]
+        answer(&[&on, &off, &ca], &caller(context))["toggles"]
             .as_array()
             .unwrap()
             .iter()
@@ -211,4 +223,44 @@ fn the_answer_lists_the_enabled_toggles_in_order() {
         vec![json!("a-on"), json!("c-canada")]
     );
     assert_eq!(names(json!({})), vec![json!("a-on")]);
+}
+
+#[test]
+fn the_answer_is_written_exactly_as_unleash_sdks_read_it() {
+    // A key, a variant and a value that need escaping, beside a boolean flag; the bytes are the
+    // ones a JSON serializer writes for the same toggles, members sorted.
+    let quoted = compile(
+        &flag("say \"hi\"", FlagKind::String, &[("a\\b", json!("x\"y\n"))]),
+        &settings(true, "a\\b", "a\\b", vec![]),
+    );
+    let plain = compile(
+        &flag("plain", FlagKind::Boolean, &[]),
+        &settings(true, "off", "on", vec![]),
+    );
+    let bytes = toggles([&quoted, &plain], &caller(json!({})));
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        concat!(
+            r#"{"toggles":[{"enabled":true,"impressionData":false,"name":"say \"hi\"","#,
+            r#""variant":{"enabled":true,"feature_enabled":true,"name":"a\\b","#,
+            r#""payload":{"type":"string","value":"x\"y\n"}}},"#,
+            r#"{"enabled":true,"impressionData":false,"name":"plain","#,
+            r#""variant":{"enabled":false,"feature_enabled":true,"name":"disabled"}}]}"#
+        )
+    );
+    let off = compile(
+        &flag("off", FlagKind::Boolean, &[]),
+        &settings(false, "off", "on", vec![]),
+    );
+    // Nothing enabled: an empty list, with no separator left behind by the skipped flags.
+    assert_eq!(
+        toggles([&off, &off], &caller(json!({}))),
+        b"{\"toggles\":[]}"
+    );
+    assert_eq!(
+        answer(&[&off, &plain, &off], &caller(json!({})))["toggles"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
 }

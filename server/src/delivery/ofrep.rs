@@ -71,8 +71,8 @@ pub(crate) fn evaluation_context(mut ctx: EvalContext) -> EvalContext {
     ctx
 }
 
-/// A JSON body written by [`ofrep_answer`].
-fn json_response(body: Vec<u8>) -> Response {
+/// A JSON body written as bytes (by [`ofrep_answer`], or Unleash's frontend answer).
+pub(crate) fn json_response(body: Vec<u8>) -> Response {
     (
         [(
             header::CONTENT_TYPE,

@@ -8,7 +8,7 @@
 
 use crate::delivery::config::etag_matches;
 use crate::delivery::error::DeliveryError;
-use crate::delivery::ofrep::{caller_etag, evaluation_context};
+use crate::delivery::ofrep::{caller_etag, evaluation_context, json_response};
 use crate::delivery::unleash::{accepted, key_of};
 use app::AppState;
 use app::flags::unleash_frontend::{eval_context, query_context, toggles};
@@ -71,7 +71,8 @@ fn answer(
         return Ok((StatusCode::NOT_MODIFIED, revalidate).into_response());
     }
     let ctx = evaluation_context(eval_context(context));
-    Ok((revalidate, axum::Json(toggles(snapshot.in_order(), &ctx))).into_response())
+    let body = toggles(snapshot.in_order(), &ctx);
+    Ok((revalidate, json_response(body)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/frontend", tag = "delivery",
