@@ -29,22 +29,7 @@ cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$dat
 trap cleanup EXIT
 export SWITCHBOARD_DATA_DIR="$data" RUST_LOG=warn
 
-python3 - "$data/unleash.json" "${FLAGS:-1000}" <<'PY'
-import json, sys
-features = [{
-    "name": f"flag-{i:04d}", "enabled": True,
-    "strategies": [{
-        "name": "flexibleRollout",
-        "parameters": {"rollout": "25", "stickiness": "userId", "groupId": f"flag-{i:04d}"},
-        "constraints": [
-            {"contextName": "country", "operator": "IN", "values": ["CA", "US"]},
-            {"contextName": "appVersion", "operator": "SEMVER_GT", "values": ["1.4.0"]},
-            {"contextName": "plan", "operator": "NOT_IN", "values": ["free"]},
-        ],
-    }],
-} for i in range(int(sys.argv[2]))]
-json.dump({"version": 2, "features": features}, open(sys.argv[1], "w"))
-PY
+python3 bench/unleash_state.py "$data/unleash.json" "${FLAGS:-1000}"
 "$bin" import unleash "$data/unleash.json" --environment production | head -n 1
 SDK_KEY=$("$bin" create-sdk-key --environment production --name bench)
 export SDK_KEY
