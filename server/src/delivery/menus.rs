@@ -252,7 +252,8 @@ fn respond(
         ("roles" = Option<String>, Query, description = "Comma-separated roles"),
         ("permissions" = Option<String>, Query, description = "Comma-separated permission codes"),
         ("locale" = Option<String>, Query, description = "fr or fr-CA"),
-        ("attributes" = Option<String>, Query, description = "Any other parameter is a flag context attribute, e.g. plan=pro")),
+        ("attributes" = Option<std::collections::HashMap<String, String>>, Query, style = Form, explode,
+            description = "Any other parameter is a flag context attribute, e.g. plan=pro (form style, exploded: each attribute its own parameter, not one named attributes)")),
     responses(
         (status = 200, description = "`{menu, environment, version, items}`: the tree this caller may see, labels in their locale. ETag (per view) and X-Menu-Version headers."),
         (status = 304, description = "Unchanged since the If-None-Match ETag"),
