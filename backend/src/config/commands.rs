@@ -10,7 +10,7 @@ use crate::command::{Applied, AuditRecord, Command, Context, conflict};
 use crate::db::Tx;
 use crate::environments;
 use crate::keyring::{self, Keyring};
-use crate::releases::commands::{ReleaseRequest, release_requests};
+use crate::releases::commands::{self as release_commands, ReleaseRequest, release_requests};
 use crate::releases::{self, flow, store as release_store};
 use serde_json::{Value, json};
 use switchboard_core::config::{
@@ -26,7 +26,7 @@ use switchboard_error::AppError;
 const CONFIG: &[Topic] = &[Topic::Config];
 
 fn allowed(subject: &Subject, action: Action, env: Option<&Environment>) -> bool {
-    env.is_some_and(|e| may(subject, action, Resource::Config(e.scope())))
+    release_commands::allowed::<NamespaceRow>(subject, action, env)
 }
 
 fn record(

@@ -6,7 +6,7 @@ use super::releasable::{check_with_flags, current_draft};
 use super::store::{self, MenuRow};
 use crate::command::{Applied, AuditRecord, Command, Context, conflict};
 use crate::db::Tx;
-use crate::releases::commands::{ReleaseRequest, release_requests};
+use crate::releases::commands::{self as release_commands, ReleaseRequest, release_requests};
 use crate::releases::{audit, flow, store as release_store};
 use serde_json::{Value, json};
 use switchboard_core::domain::Environment;
@@ -14,12 +14,12 @@ use switchboard_core::menus::{
     DiscardMenuDraft, Menu, MenuSummary, NewMenu, PublishMenu, RollbackMenu, SaveMenuDraft,
     diff_menus,
 };
-use switchboard_core::permissions::{Action, Resource, Subject, may};
+use switchboard_core::permissions::{Action, Subject};
 use switchboard_core::releases::ReleaseSummary;
 use switchboard_error::AppError;
 
 fn allowed(subject: &Subject, action: Action, env: Option<&Environment>) -> bool {
-    env.is_some_and(|e| may(subject, action, Resource::Menus(e.scope())))
+    release_commands::allowed::<MenuRow>(subject, action, env)
 }
 
 fn record(

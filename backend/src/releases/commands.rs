@@ -42,7 +42,7 @@ impl<Q: ReleaseRequest> Command for Q {
     }
 
     fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
-        env.is_some_and(|e| may(subject, Q::ACTION, Q::Subject::resource(e)))
+        allowed::<Q::Subject>(subject, Q::ACTION, env)
     }
 
     fn topics(&self) -> &'static [Topic] {
@@ -57,6 +57,16 @@ impl<Q: ReleaseRequest> Command for Q {
         let subject = Q::Subject::find(tx, self.names().1).await?;
         self.run(tx, ctx, subject).await
     }
+}
+
+/// May `subject` do `action` to this kind of subject in `env` (every command on config or menus
+/// names an environment; without one, nobody may)?
+pub fn allowed<R: Releasable>(
+    subject: &Subject,
+    action: Action,
+    env: Option<&Environment>,
+) -> bool {
+    env.is_some_and(|e| may(subject, action, R::resource(e)))
 }
 
 /// Rolls `subject` back as the user asked, with the audit record.
