@@ -1,7 +1,7 @@
 import { expect, Page, test } from "@playwright/test";
 import { OpenFeature } from "@openfeature/server-sdk";
 import { OFREPProvider } from "@openfeature/ofrep-provider";
-import { ADMIN, apiAs, appOnOtherOrigin, bucket, shot, signIn, unique, open, watchConsole } from "./helpers";
+import { ADMIN, apiAs, appOnOtherOrigin, bucket, flag, shot, signIn, unique, open, watchConsole } from "./helpers";
 
 async function chooseEnvironment(page: Page, key: string) {
   await page.getByTestId("env-switcher").selectOption(key);
@@ -208,5 +208,51 @@ test("a prerequisite gates a flag: chosen in the editor, evaluated in Try a cont
   const theirs = page.getByRole("region", { name: "Prerequisites" });
   await expect(theirs.getByTestId("required-by")).toContainText(`Required here by ${child} (serving off)`);
   await expect(theirs.getByRole("button", { name: "+ Add prerequisite" })).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test("staging's rules are promoted to production after reading the diff, and apps there see them", async ({ page, baseURL }) => {
+  const problems = watchConsole(page);
+  const api = await apiAs(baseURL!, ADMIN.email, ADMIN.password);
+  const key = unique("promote").toLowerCase();
+  await flag(api, key, "boolean", [], {
+    enabled: true,
+    off_variant: "off",
+    default_variant: "off",
+    rules: [{ id: "pro", constraints: [{ attribute: "plan", operator: "IN", values: ["pro"] }], serve: { type: "variant", variant: "on" } }],
+  });
+  let res = await api.post("/rpc/flags/save-settings", {
+    data: { input: { flag: key, environment: "production", version: 0, enabled: true, off_variant: "off", default_variant: "off", rules: [] } },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  res = await api.post("/rpc/sdk-keys/create", { data: { input: { environment: "production", name: key } } });
+  expect(res.status(), await res.text()).toBe(200);
+  const secret = (await res.json()).secret;
+  const evaluate = async () => {
+    const answer = await fetch(`${baseURL}/ofrep/v1/evaluate/flags/${key}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${secret}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ context: { targetingKey: "user-1", plan: "pro" } }),
+    });
+    return answer.json();
+  };
+  expect((await evaluate()).value).toBe(false);
+
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await open(page, `/flags/${key}`);
+  await chooseEnvironment(page, "production");
+  await expect(page.getByRole("tab", { name: /Production/ })).toHaveAttribute("aria-selected", "true");
+  await page.getByLabel("Copy rules from").selectOption("staging");
+  const preview = page.getByTestId("copy-preview");
+  await expect(preview).toContainText("Copying staging's settings would change here:");
+  await expect(preview.getByRole("listitem")).toHaveText(["Rule pro added"]);
+  await page.getByRole("button", { name: "Copy rules from it" }).click();
+  await page.getByRole("button", { name: "Yes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Copied." })).toBeVisible();
+  // The editor reloads with the saved settings; compared with staging again, nothing is left.
+  await page.getByLabel("Copy rules from").selectOption("staging");
+  await expect(preview).toContainText("staging's rules and fallbacks are the same as here: copying changes nothing.");
+  await expect.poll(async () => (await evaluate()).reason).toBe("TARGETING_MATCH");
+  expect((await evaluate()).value).toBe(true);
   expect(problems).toEqual([]);
 });

@@ -3,7 +3,9 @@
 use super::store::{self, default_settings, find_flag_reader, settings_of_reader};
 use crate::{Actor, Db, environments};
 use std::collections::BTreeSet;
-use switchboard_core::flags::{FlagChoice, FlagDetail, FlagPage, FlagQuery, RelatedFlag};
+use switchboard_core::flags::{
+    FlagChoice, FlagComparison, FlagDetail, FlagPage, FlagQuery, RelatedFlag, compare_settings,
+};
 use switchboard_core::permissions::{Action, Resource};
 use switchboard_error::AppError;
 
@@ -66,6 +68,31 @@ pub async fn detail(db: &Db, actor: &Actor, key: &str) -> Result<FlagDetail, App
         segments: store::all_segments(db).await?,
         prerequisite_flags,
         required_by,
+    })
+}
+
+/// What copying `key`'s settings from environment `from` over `to`'s would change, for a reader
+/// of both (404 for an unknown flag or environment, 403 for one the reader may not see).
+pub async fn compare(
+    db: &Db,
+    actor: &Actor,
+    key: &str,
+    from: &str,
+    to: &str,
+) -> Result<FlagComparison, AppError> {
+    let detail = detail(db, actor, key).await?;
+    let side = |env: &str| detail.environments.iter().find(|s| s.environment == env);
+    let (Some(source), Some(target)) = (side(from), side(to)) else {
+        // Told apart only after the flag read was allowed: both exist, or which does not.
+        environments::by_key(db, from).await?;
+        environments::by_key(db, to).await?;
+        return Err(AppError::Forbidden);
+    };
+    Ok(FlagComparison {
+        flag: detail.flag.key.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
+        changes: compare_settings(target, source),
     })
 }
 

@@ -158,3 +158,14 @@ pub struct FlagChoice {
     pub name: String,
     pub variants: Vec<String>,
 }
+
+/// What promoting a flag's settings from one environment to another would change
+/// ([`super::compare_settings`]); empty `changes` means the two already serve alike.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagComparison {
+    pub flag: String,
+    pub from: String,
+    pub to: String,
+    pub changes: Vec<super::SettingsChange>,
+}

@@ -3,9 +3,9 @@ use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
 use app::AppState;
 use app::flags::{
-    CopyFlagSettings, Flag, FlagDetail, FlagEnvironment, FlagPage, FlagQuery, ImportReport,
-    ImportUnleash, NewFlag, Prerequisite, Rule, SaveFlagSettings, SetFlagArchived, SetFlagEnabled,
-    UpdateFlag, Variant,
+    CopyFlagSettings, Flag, FlagComparison, FlagDetail, FlagEnvironment, FlagPage, FlagQuery,
+    ImportReport, ImportUnleash, NewFlag, Prerequisite, Rule, SaveFlagSettings, SetFlagArchived,
+    SetFlagEnabled, UpdateFlag, Variant,
 };
 use axum::Json;
 use axum::body::Bytes;
@@ -220,6 +220,22 @@ pub async fn copy_from(
             },
         )
         .await?,
+    ))
+}
+
+/// What copying would change: the readable diff of the two environments' settings, checked
+/// before promoting (empty `changes`: they already serve alike). Needs read access to both.
+#[utoipa::path(get, path = "/api/admin/v1/flags/{key}/environments/{environment}/copy-from/{from}", tag = "flags",
+    params(("key" = String, Path), ("environment" = String, Path), ("from" = String, Path)),
+    responses((status = 200, body = FlagComparison), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn copy_preview(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((flag, to, from)): PathParam<(String, String, String)>,
+) -> Result<Json<FlagComparison>, AppError> {
+    Ok(Json(
+        queries::compare(&s.db, &actor, &flag, &from, &to).await?,
     ))
 }
 

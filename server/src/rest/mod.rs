@@ -70,7 +70,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(flags::restore))
         .routes(routes!(flags::save_settings))
         .routes(routes!(flags::switch))
-        .routes(routes!(flags::copy_from))
+        .routes(routes!(flags::copy_from, flags::copy_preview))
         .routes(routes!(flags::import_unleash))
         .routes(routes!(segments::list, segments::create))
         .routes(routes!(segments::update, segments::delete))

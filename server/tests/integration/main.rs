@@ -21,6 +21,7 @@ mod openapi;
 mod ops;
 mod permissions;
 mod prerequisites;
+mod promotion;
 mod racing_writers;
 mod replicas;
 mod secrets;

@@ -141,6 +141,8 @@ const STAGING_FLAGS: &[&str] = STAGING_EDITORS;
 const PRODUCTION_FLAGS: &[&str] = PRODUCTION_FLAG_WRITERS;
 /// Write in production and read in staging.
 const COPY_TO_PRODUCTION: &[&str] = PRODUCTION_FLAG_WRITERS;
+/// What a copy would change: read in both.
+const PREVIEW_COPY: &[&str] = BOTH_READERS;
 const READ_SEGMENTS: &[&str] = ANY_ROLE;
 const WRITE_SEGMENTS: &[&str] = STAGING_EDITORS;
 const READ_KEYS: &[&str] = ENVIRONMENT_ADMINS;
@@ -772,6 +774,21 @@ fn cases() -> Vec<Case> {
                 )
             },
             allowed: COPY_TO_PRODUCTION,
+        },
+        Case {
+            name: "GET /flags/{key}/environments/{environment}/copy-from/{from}",
+            needs: &[LiveFlag],
+            call: |t| {
+                rest(
+                    Method::GET,
+                    format!(
+                        "/flags/{}/environments/production/copy-from/staging",
+                        t.live_flag.key
+                    ),
+                    None,
+                )
+            },
+            allowed: PREVIEW_COPY,
         },
         Case {
             name: "PUT /flags/{key} (off variant's value, off in production)",

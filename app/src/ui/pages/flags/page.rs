@@ -125,6 +125,12 @@ fn FlagView(
         .filter(|e| e.key != selected)
         .cloned()
         .collect();
+    let others_settings: Vec<_> = detail
+        .environments
+        .iter()
+        .filter(|s| s.environment != selected)
+        .cloned()
+        .collect();
     let related = RwSignal::new(detail.prerequisite_flags.clone());
     let required_by: Vec<_> = detail
         .required_by
@@ -192,7 +198,7 @@ fn FlagView(
             </nav>
             {match (env, settings) {
                 (Some(environment), Some(settings)) if !archived => view! {
-                    <SettingsEditor flag=flag.clone() settings environment others segments=detail.segments.clone() related required_by=required_by.clone() try_state on_saved on_switched />
+                    <SettingsEditor flag=flag.clone() settings environment others others_settings segments=detail.segments.clone() related required_by=required_by.clone() try_state on_saved on_switched />
                 }.into_any(),
                 _ if archived => view! { <p class=MUTED>"Archived flags are not served. Restore it to change its settings."</p> }.into_any(),
                 _ => view! { <p class=MUTED>"You have no role in any environment of this flag."</p> }.into_any(),

@@ -9,7 +9,7 @@ use crate::api::{CopySettings, SaveSettings, ToggleFlag};
 use crate::domain::Environment;
 use crate::flags::{
     CopyFlagSettings, Flag, FlagEnvironment, RelatedFlag, Requirement, Rule, SaveFlagSettings,
-    Segment, Serve, SetFlagEnabled,
+    Segment, Serve, SetFlagEnabled, compare_settings,
 };
 use crate::permissions::{Action, Resource};
 use crate::ui::auth::use_may;
@@ -35,6 +35,8 @@ pub fn SettingsEditor(
     environment: Environment,
     /// Other environments the rules can be copied from.
     others: Vec<Environment>,
+    /// The flag's saved settings in `others`: what copying from one would change is shown first.
+    others_settings: Vec<FlagEnvironment>,
     segments: Vec<Segment>,
     /// The flags prerequisites name (or are about to), loaded as they are chosen.
     related: RwSignal<Vec<RelatedFlag>>,
@@ -172,6 +174,17 @@ pub fn SettingsEditor(
         None => {}
     });
     let copy_from = RwSignal::new(others.first().map(|e| e.key.clone()).unwrap_or_default());
+    // Against the saved settings, which are what the server copies over (not the unsaved draft).
+    let copy_preview = {
+        let saved = settings.clone();
+        move || {
+            let from = copy_from.get();
+            others_settings
+                .iter()
+                .find(|s| s.environment == from)
+                .map(|source| compare_settings(&saved, source))
+        }
+    };
     let protected = environment.protected;
     let env_name = environment.name.clone();
     let flag_name = flag.name.clone();
@@ -302,6 +315,16 @@ pub fn SettingsEditor(
                                             copy.dispatch(CopySettings { input: CopyFlagSettings { flag: flag_key.clone(), from: copy_from.get_untracked(), to: env_key.clone(), version: version.get_untracked() } });
                                         }
                                     />
+                                    <div class="basis-full text-sm" data-testid="copy-preview" aria-live="polite">
+                                        {move || copy_preview().map(|changes| if changes.is_empty() {
+                                            view! { <p class=MUTED>{format!("{}'s rules and fallbacks are the same as here: copying changes nothing.", copy_from.get())}</p> }.into_any()
+                                        } else {
+                                            view! {
+                                                <p class=MUTED>{format!("Copying {}'s settings would change here:", copy_from.get())}</p>
+                                                <ul class="list-disc pl-5">{changes.iter().map(|c| view! { <li>{c.describe()}</li> }).collect_view()}</ul>
+                                            }.into_any()
+                                        })}
+                                    </div>
                                 }
                             })}
                         </div>
