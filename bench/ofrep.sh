@@ -6,6 +6,7 @@
 #
 # Scenarios (default: ofrep):
 #   healthz               GET /healthz, the same server's ceiling for a trivial answer
+#   healthz-scripted      the same through a wrk script that does ofrep's per-request client work
 #   ofrep                 POST /ofrep/v1/evaluate/flags/flag-0000, a new user per request
 #   ofrep-bulk            POST /ofrep/v1/evaluate/flags (every flag), a new user per request
 #   unleash-features      GET /api/client/features (every flag in Unleash's format)
@@ -42,6 +43,7 @@ for scenario in "${scenarios[@]}"; do
   echo "== $scenario"
   case "$scenario" in
     healthz) wrk -t2 -c64 -d"$duration" --latency "$base/healthz" ;;
+    healthz-scripted) wrk -t2 -c64 -d"$duration" --latency -s bench/healthz_scripted.lua "$base/healthz" ;;
     ofrep)
       url="$base/ofrep/v1/evaluate/flags/flag-0000"
       echo "one answer: $(curl -s -X POST -H "Authorization: Bearer $SDK_KEY" -H 'Content-Type: application/json' \

@@ -254,5 +254,19 @@ test("staging's rules are promoted to production after reading the diff, and app
   await expect(preview).toContainText("staging's rules and fallbacks are the same as here: copying changes nothing.");
   await expect.poll(async () => (await evaluate()).reason).toBe("TARGETING_MATCH");
   expect((await evaluate()).value).toBe(true);
+
+  // From staging to every other environment in one step; development had no rules yet.
+  await chooseEnvironment(page, "staging");
+  await expect(page.getByRole("tab", { name: /Staging/ })).toHaveAttribute("aria-selected", "true");
+  await page.getByRole("button", { name: "Copy to every environment" }).click();
+  // Production already has them; environments other tests added may be listed too.
+  const question = page.getByText(/^Copy the rules here to every other environment\? Changes: /);
+  await expect(question).toContainText("Development (1 change)");
+  await expect(question).not.toContainText("Production");
+  await page.getByRole("button", { name: "Yes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Copied to every other environment." })).toBeVisible();
+  await chooseEnvironment(page, "development");
+  await page.getByLabel("Copy rules from").selectOption("staging");
+  await expect(preview).toContainText("staging's rules and fallbacks are the same as here: copying changes nothing.");
   expect(problems).toEqual([]);
 });

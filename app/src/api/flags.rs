@@ -1,8 +1,8 @@
 use crate::AppError;
 use crate::flags::{
-    CopyFlagSettings, Flag, FlagChoice, FlagDetail, FlagEnvironment, FlagListing, FlagQuery,
-    ImportReport, ImportUnleash, NewFlag, SaveFlagSettings, SetFlagArchived, SetFlagEnabled,
-    UpdateFlag,
+    CopyFlagSettings, CopyFlagSettingsEverywhere, Flag, FlagChoice, FlagDetail, FlagEnvironment,
+    FlagListing, FlagQuery, ImportReport, ImportUnleash, NewFlag, SaveFlagSettings,
+    SetFlagArchived, SetFlagEnabled, UpdateFlag,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
@@ -80,6 +80,13 @@ pub async fn set_flag_enabled(input: SetFlagEnabled) -> Result<FlagEnvironment, 
 
 #[server(prefix = "/rpc", name = CopySettings, endpoint = "flags/copy-settings", input = Json)]
 pub async fn copy_flag_settings(input: CopyFlagSettings) -> Result<FlagEnvironment, AppError> {
+    super::server::run(input).await
+}
+
+#[server(prefix = "/rpc", name = CopySettingsEverywhere, endpoint = "flags/copy-settings-everywhere", input = Json)]
+pub async fn copy_flag_settings_everywhere(
+    input: CopyFlagSettingsEverywhere,
+) -> Result<Vec<FlagEnvironment>, AppError> {
     super::server::run(input).await
 }
 

@@ -10,8 +10,8 @@ use serde_json::{Value, json};
 use switchboard_core::domain::Environment;
 use switchboard_core::flags::reach::{Stored, definition_reach};
 use switchboard_core::flags::{
-    CopyFlagSettings, Flag, FlagEnvironment, FlagKind, NewFlag, SaveFlagSettings, SetFlagArchived,
-    SetFlagEnabled, UpdateFlag, Variant,
+    Flag, FlagEnvironment, FlagKind, NewFlag, SaveFlagSettings, SetFlagArchived, SetFlagEnabled,
+    UpdateFlag, Variant,
 };
 use switchboard_core::permissions::{Action, EnvScope, Resource, Subject, may};
 use switchboard_core::validation::FieldErrors;
@@ -19,13 +19,13 @@ use switchboard_core::validation::flags::check_settings;
 use switchboard_error::AppError;
 
 const ENTITY: &str = "flag";
-const FLAGS: &[Topic] = &[Topic::Flags];
+pub(super) const FLAGS: &[Topic] = &[Topic::Flags];
 
 fn definition_snapshot(f: &Flag) -> Value {
     json!({"name": f.name, "description": f.description, "tags": f.tags, "owner": f.owner, "kind": f.kind, "variants": f.variants, "archived": f.archived})
 }
 
-fn settings_snapshot(s: &FlagEnvironment) -> Value {
+pub(super) fn settings_snapshot(s: &FlagEnvironment) -> Value {
     let mut snapshot = json!({"enabled": s.enabled, "off_variant": s.off_variant, "default_variant": s.default_variant, "rules": s.rules});
     // Only when there are any: settings saved before prerequisites existed read as they did.
     if !s.prerequisites.is_empty() {
@@ -34,7 +34,7 @@ fn settings_snapshot(s: &FlagEnvironment) -> Value {
     snapshot
 }
 
-fn record(
+pub(super) fn record(
     flag: &Flag,
     environment: Option<&str>,
     action: &'static str,
@@ -349,7 +349,7 @@ impl Command for SetFlagArchived {
 
 /// The flag (not archived) and its stored settings in `environment`, checked against the version
 /// the client started from (0: never configured).
-async fn load_settings(
+pub(super) async fn load_settings(
     tx: &mut Tx,
     key: &str,
     environment: &Environment,
@@ -375,7 +375,7 @@ async fn load_settings(
     Ok((flag, current))
 }
 
-async fn write_settings(
+pub(super) async fn write_settings(
     tx: &mut Tx,
     flag: &Flag,
     env: &Environment,
@@ -435,7 +435,7 @@ async fn write_settings(
         .map_err(|_| AppError::Internal)
 }
 
-fn may_write_flags(subject: &Subject, env: Option<&Environment>) -> bool {
+pub(super) fn may_write_flags(subject: &Subject, env: Option<&Environment>) -> bool {
     env.is_some_and(|e| may(subject, Action::Write, Resource::Flags(e.scope())))
 }
 
@@ -548,72 +548,6 @@ impl Command for SetFlagEnabled {
             Some(json!({"enabled": before.enabled})),
             Some(json!({"enabled": saved.enabled})),
         );
-        Ok(Applied::one(saved, audit))
-    }
-}
-
-impl Command for CopyFlagSettings {
-    type Output = FlagEnvironment;
-
-    fn environment(&self) -> Option<&str> {
-        Some(&self.to)
-    }
-
-    fn authorize(&self, subject: &Subject, env: Option<&Environment>) -> bool {
-        may_write_flags(subject, env)
-    }
-
-    fn topics(&self) -> &'static [Topic] {
-        FLAGS
-    }
-
-    async fn apply(
-        self,
-        tx: &mut Tx,
-        ctx: &Context<'_>,
-    ) -> Result<Applied<FlagEnvironment>, AppError> {
-        let target = ctx.env()?;
-        let source = environments::find(tx, &self.from)
-            .await?
-            .ok_or_else(|| AppError::field("from", "Unknown environment"))?;
-        if !may(
-            &ctx.actor.subject,
-            Action::Read,
-            Resource::Flags(source.scope()),
-        ) {
-            return Err(AppError::Forbidden);
-        }
-        let (flag, before) = load_settings(tx, &self.flag, target, self.version).await?;
-        let from = settings_of(tx, flag.id)
-            .await?
-            .into_iter()
-            .find(|s| s.environment == source.key)
-            .map(|s| s.parse())
-            .transpose()
-            .map_err(|_| AppError::Internal)?
-            .unwrap_or_else(|| default_settings(&flag, &source.key));
-        // The target keeps its own kill switch: copying never turns a flag on by itself.
-        let after = FlagEnvironment {
-            enabled: before.enabled,
-            environment: target.key.clone(),
-            ..from
-        };
-        if settings_snapshot(&after) == settings_snapshot(&before) && before.version > 0 {
-            return Ok(Applied::unchanged(before));
-        }
-        // Whether another flag may be required is a question about the target environment.
-        super::prerequisites::check(tx, target, &flag.key, &after.prerequisites).await?;
-        let saved = write_settings(tx, &flag, target, &after, self.version, ctx.now).await?;
-        let mut audit = record(
-            &flag,
-            Some(&target.key),
-            "copy_settings",
-            Some(settings_snapshot(&before)),
-            Some(settings_snapshot(&saved)),
-        );
-        if let Some(Value::Object(map)) = audit.after.as_mut() {
-            map.insert("copied_from".into(), Value::String(source.key.clone()));
-        }
         Ok(Applied::one(saved, audit))
     }
 }

@@ -2,6 +2,7 @@
 //! and the Unleash import.
 
 pub mod commands;
+pub mod copy;
 pub mod events;
 pub mod import;
 pub mod prerequisites;

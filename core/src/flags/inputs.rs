@@ -2,6 +2,7 @@
 
 use super::model::{Constraint, FlagKind, Prerequisite, Rule, Variant};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -81,6 +82,19 @@ pub struct CopyFlagSettings {
     pub to: String,
     /// The target's settings version the client started from.
     pub version: i64,
+}
+
+/// Copies one environment's rules and fallbacks over every other environment's in one step (a
+/// new flag set up in one environment, then promoted everywhere). All or nothing: each target
+/// keeps its kill switch and is written only if its version is still the one listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CopyFlagSettingsEverywhere {
+    pub flag: String,
+    pub from: String,
+    /// Every other environment's settings version the client started from (0: never
+    /// configured). An environment left out (one added since) refuses the whole copy.
+    pub versions: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -3,9 +3,9 @@
 use super::{FieldErrors, Validate, rules};
 use crate::cidr::Cidr;
 use crate::flags::{
-    Constraint, CopyFlagSettings, DeleteSegment, FlagKind, ImportUnleash, NewFlag, NewSegment,
-    Operator, Prerequisite, Rollout, Rule, SaveFlagSettings, Serve, SetFlagArchived,
-    SetFlagEnabled, UpdateFlag, UpdateSegment, Variant,
+    Constraint, CopyFlagSettings, CopyFlagSettingsEverywhere, DeleteSegment, FlagKind,
+    ImportUnleash, NewFlag, NewSegment, Operator, Prerequisite, Rollout, Rule, SaveFlagSettings,
+    Serve, SetFlagArchived, SetFlagEnabled, UpdateFlag, UpdateSegment, Variant,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -577,6 +577,27 @@ impl Validate for CopyFlagSettings {
         }
         e.check("from", rules::environment_key(&self.from));
         e.check("to", rules::environment_key(&self.to));
+        e.into_result()
+    }
+}
+
+impl Validate for CopyFlagSettingsEverywhere {
+    fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        e.check("from", rules::environment_key(&self.from));
+        if self.versions.is_empty() {
+            e.add("versions", "There is no other environment to copy to");
+        }
+        for (environment, version) in &self.versions {
+            let field = format!("versions.{environment}");
+            if environment == &self.from {
+                e.add(&field, "An environment cannot be copied onto itself");
+            }
+            e.check(&field, rules::environment_key(environment));
+            if *version < 0 {
+                e.add(&field, "Reload: the version you edited is missing");
+            }
+        }
         e.into_result()
     }
 }

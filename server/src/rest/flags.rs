@@ -3,9 +3,9 @@ use super::{JsonBody, PathParam, QueryParams, TokenActor};
 use app::AppError;
 use app::AppState;
 use app::flags::{
-    CopyFlagSettings, Flag, FlagComparison, FlagDetail, FlagEnvironment, FlagPage, FlagQuery,
-    ImportReport, ImportUnleash, NewFlag, Prerequisite, Rule, SaveFlagSettings, SetFlagArchived,
-    SetFlagEnabled, UpdateFlag, Variant,
+    CopyFlagSettings, CopyFlagSettingsEverywhere, Flag, FlagComparison, FlagDetail,
+    FlagEnvironment, FlagPage, FlagQuery, ImportReport, ImportUnleash, NewFlag, Prerequisite, Rule,
+    SaveFlagSettings, SetFlagArchived, SetFlagEnabled, UpdateFlag, Variant,
 };
 use axum::Json;
 use axum::body::Bytes;
@@ -236,6 +236,37 @@ pub async fn copy_preview(
 ) -> Result<Json<FlagComparison>, AppError> {
     Ok(Json(
         queries::compare(&s.db, &actor, &flag, &from, &to).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct EveryVersion {
+    /// Every other environment's settings version, as read (0: never configured there).
+    pub versions: std::collections::BTreeMap<String, i64>,
+}
+
+/// Copies one environment's rules and fallbacks over every other environment's, all or nothing
+/// (each keeps its kill switch). Needs write access to flags everywhere.
+#[utoipa::path(post, path = "/api/admin/v1/flags/{key}/copy-everywhere-from/{from}", tag = "flags", request_body = EveryVersion,
+    params(("key" = String, Path), ("from" = String, Path)),
+    responses((status = 200, body = Vec<FlagEnvironment>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn copy_everywhere(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((flag, from)): PathParam<(String, String)>,
+    JsonBody(v): JsonBody<EveryVersion>,
+) -> Result<Json<Vec<FlagEnvironment>>, AppError> {
+    Ok(Json(
+        s.execute(
+            &actor,
+            CopyFlagSettingsEverywhere {
+                flag,
+                from,
+                versions: v.versions,
+            },
+        )
+        .await?,
     ))
 }
 

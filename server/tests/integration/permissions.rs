@@ -51,6 +51,9 @@ struct Targets {
     flag: Flag,
     /// Switched on in staging and production.
     live_flag: Flag,
+    /// The live flag's settings version in every environment but staging (1 in production, 0
+    /// in the others, including those earlier cases created).
+    live_versions_elsewhere: Value,
     segment: Segment,
     off_flag: Flag,
     unleash_segment_id: i64,
@@ -143,6 +146,8 @@ const PRODUCTION_FLAGS: &[&str] = PRODUCTION_FLAG_WRITERS;
 const COPY_TO_PRODUCTION: &[&str] = PRODUCTION_FLAG_WRITERS;
 /// What a copy would change: read in both.
 const PREVIEW_COPY: &[&str] = BOTH_READERS;
+/// Read in staging and write flags in every other environment, `qa` included.
+const COPY_EVERYWHERE: &[&str] = EVERY_ENVIRONMENT;
 const READ_SEGMENTS: &[&str] = ANY_ROLE;
 const WRITE_SEGMENTS: &[&str] = STAGING_EDITORS;
 const READ_KEYS: &[&str] = ENVIRONMENT_ADMINS;
@@ -412,6 +417,18 @@ fn cases() -> Vec<Case> {
                 )
             },
             allowed: COPY_TO_PRODUCTION,
+        },
+        Case {
+            name: "rpc flags/copy-settings-everywhere",
+            needs: &[LiveFlag],
+            call: |t| {
+                rpc(
+                    "flags/copy-settings-everywhere",
+                    json!({"input": {"flag": t.live_flag.key, "from": "staging",
+                        "versions": t.live_versions_elsewhere}}),
+                )
+            },
+            allowed: COPY_EVERYWHERE,
         },
         Case {
             name: "rpc flags/import-unleash",
@@ -789,6 +806,18 @@ fn cases() -> Vec<Case> {
                 )
             },
             allowed: PREVIEW_COPY,
+        },
+        Case {
+            name: "POST /flags/{key}/copy-everywhere-from/{from}",
+            needs: &[LiveFlag],
+            call: |t| {
+                rest(
+                    Method::POST,
+                    format!("/flags/{}/copy-everywhere-from/staging", t.live_flag.key),
+                    Some(json!({"versions": t.live_versions_elsewhere})),
+                )
+            },
+            allowed: COPY_EVERYWHERE,
         },
         Case {
             name: "PUT /flags/{key} (off variant's value, off in production)",
@@ -1593,6 +1622,7 @@ fn placeholders(n: usize) -> Targets {
         live_flag: serde_json::from_value(json!({"id": 0, "key": "g", "name": "G", "description": "", "tags": [], "owner": "", "kind": "boolean", "variants": [], "archived": false, "version": 1, "created_at": 0, "updated_at": 0})).unwrap(),
         segment: serde_json::from_value(json!({"id": 0, "key": "s", "name": "S", "description": "", "constraints": [], "version": 1, "created_at": 0, "updated_at": 0})).unwrap(),
         off_flag: serde_json::from_value(json!({"id": 0, "key": "o", "name": "O", "description": "", "tags": [], "owner": "", "kind": "string", "variants": [], "archived": false, "version": 1, "created_at": 0, "updated_at": 0})).unwrap(),
+        live_versions_elsewhere: json!({}),
         unleash_segment_id: 0,
         sdk_key: serde_json::from_value(json!({"id": 0, "environment": "staging", "name": "k", "prefix": "p", "created_by": "x", "created_at": 0, "last_used_at": null, "revoked_at": null, "version": 1})).unwrap(),
         namespace: "ns".into(),
@@ -1676,6 +1706,17 @@ async fn targets(server: &TestServer, needs: &[Need]) -> Targets {
                     };
                     state.execute(&system, on).await.unwrap();
                 }
+                t.live_versions_elsewhere = switchboard_backend::environments::list_all(&state.db)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| e.key != "staging")
+                    .map(|e| {
+                        let version = i64::from(e.key == "production");
+                        (e.key, json!(version))
+                    })
+                    .collect::<serde_json::Map<_, _>>()
+                    .into();
             }
             Segment => {
                 let constraints: Vec<Constraint> = vec![Constraint {

@@ -19,18 +19,17 @@ async fn save(admin: &Api, environment: &str, default_variant: &str, rules: Valu
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// Staging's one rule: `on` for the pro plan.
+fn beta_rule() -> Value {
+    json!([{"id": "beta", "constraints": [{"attribute": "plan", "operator": "IN", "values": ["pro"]}],
+            "serve": {"type": "variant", "variant": "on"}}])
+}
+
 async fn the_diff_is_read_before_promoting(backend: Backend) {
     let server = TestServer::start(backend).await;
     let admin = server.create_token("flag admin", true, &[]).await;
     admin.boolean_flag("checkout").await;
-    save(
-        &admin,
-        "staging",
-        "off",
-        json!([{"id": "beta", "constraints": [{"attribute": "plan", "operator": "IN", "values": ["pro"]}],
-                "serve": {"type": "variant", "variant": "on"}}]),
-    )
-    .await;
+    save(&admin, "staging", "off", beta_rule()).await;
     save(
         &admin,
         "production",
@@ -82,4 +81,105 @@ async fn the_diff_is_read_before_promoting(backend: Backend) {
     server.stop().await;
 }
 
-on_both_backends!(the_diff_is_read_before_promoting);
+/// The flag's settings versions in development and production.
+async fn versions(admin: &Api) -> (i64, i64) {
+    (
+        admin.flag_settings_version("checkout", "development").await,
+        admin.flag_settings_version("checkout", "production").await,
+    )
+}
+
+async fn copying_everywhere_is_all_or_nothing(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = server.create_token("flag admin", true, &[]).await;
+    admin.boolean_flag("checkout").await;
+    save(&admin, "staging", "off", beta_rule()).await;
+    admin.switch("checkout", "production", true).await;
+    let everywhere = "/flags/checkout/copy-everywhere-from/staging";
+
+    // Production moved since it was read (version 1): development, written first, is rolled
+    // back with it.
+    let (status, body) = admin
+        .post(
+            everywhere,
+            json!({"versions": {"development": 0, "production": 0}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(versions(&admin).await, (0, 1));
+
+    // An environment left out (as one added since the page was read) refuses the copy.
+    let (status, body) = admin
+        .post(everywhere, json!({"versions": {"production": 1}}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["fields"]["versions"],
+        "Development is not listed (added since?): reload and try again"
+    );
+    assert_eq!(versions(&admin).await, (0, 1));
+
+    // Editors everywhere may not write flags in protected production: refused before anything.
+    let editor = server
+        .create_token(
+            "editor",
+            false,
+            &[
+                ("development", "editor"),
+                ("staging", "editor"),
+                ("production", "editor"),
+            ],
+        )
+        .await;
+    let (status, body) = editor
+        .post(
+            everywhere,
+            json!({"versions": {"development": 0, "production": 1}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(versions(&admin).await, (0, 1));
+
+    let (status, body) = admin
+        .post(
+            everywhere,
+            json!({"versions": {"development": 0, "production": 1}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let written: Vec<(String, bool, i64)> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["environment"].as_str().unwrap().to_string(),
+                s["enabled"].as_bool().unwrap(),
+                s["version"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // Each keeps its kill switch: development stays off, production on.
+    assert_eq!(
+        written,
+        [
+            ("development".into(), false, 1),
+            ("production".into(), true, 2)
+        ]
+    );
+    for environment in ["development", "production"] {
+        let (status, body) = admin
+            .get(&format!(
+                "/flags/checkout/environments/{environment}/copy-from/staging"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["changes"], json!([]), "{environment}: {body}");
+    }
+    server.stop().await;
+}
+
+on_both_backends!(
+    the_diff_is_read_before_promoting,
+    copying_everywhere_is_all_or_nothing,
+);

@@ -5,11 +5,11 @@ use super::prerequisites::{PrerequisitesEditor, targets};
 use super::rule::RuleEditor;
 use super::try_context::{TryContext, TryState};
 use crate::AppError;
-use crate::api::{CopySettings, SaveSettings, ToggleFlag};
+use crate::api::{CopySettings, CopySettingsEverywhere, SaveSettings, ToggleFlag};
 use crate::domain::Environment;
 use crate::flags::{
-    CopyFlagSettings, Flag, FlagEnvironment, RelatedFlag, Requirement, Rule, SaveFlagSettings,
-    Segment, Serve, SetFlagEnabled, compare_settings,
+    CopyFlagSettings, CopyFlagSettingsEverywhere, Flag, FlagEnvironment, RelatedFlag, Requirement,
+    Rule, SaveFlagSettings, Segment, Serve, SetFlagEnabled, compare_settings,
 };
 use crate::permissions::{Action, Resource};
 use crate::ui::auth::use_may;
@@ -173,6 +173,44 @@ pub fn SettingsEditor(
         Some(Err(e)) => fail(e),
         None => {}
     });
+    let copy_everywhere = ServerAction::<CopySettingsEverywhere>::new();
+    Effect::new(move |_| match copy_everywhere.value().get() {
+        Some(Ok(_)) => {
+            on_saved.run("Copied to every other environment. Each kept its kill switch.".into())
+        }
+        Some(Err(e)) => fail(e),
+        None => {}
+    });
+    // Offered only to who may write this flag's settings in every environment listed; the
+    // server checks every environment, including any this user cannot see.
+    let may_copy_everywhere = can_write
+        && others
+            .iter()
+            .all(|e| may(Action::Write, Resource::Flags(e.scope())));
+    // What copying the saved settings here over each other environment would change there.
+    let everywhere_question = {
+        let saved = settings.clone();
+        let changed: Vec<String> = others
+            .iter()
+            .filter_map(|e| {
+                let there = others_settings.iter().find(|s| s.environment == e.key)?;
+                let n = compare_settings(there, &saved).len();
+                (n > 0).then(|| format!("{} ({n} change{})", e.name, if n == 1 { "" } else { "s" }))
+            })
+            .collect();
+        if changed.is_empty() {
+            "Every other environment already has these rules. Copy anyway?".to_string()
+        } else {
+            format!(
+                "Copy the rules here to every other environment? Changes: {}.",
+                changed.join(", ")
+            )
+        }
+    };
+    let versions: std::collections::BTreeMap<String, i64> = others_settings
+        .iter()
+        .map(|s| (s.environment.clone(), s.version))
+        .collect();
     let copy_from = RwSignal::new(others.first().map(|e| e.key.clone()).unwrap_or_default());
     // Against the saved settings, which are what the server copies over (not the unsaved draft).
     let copy_preview = {
@@ -304,6 +342,7 @@ pub fn SettingsEditor(
                             <span class="flex-1"></span>
                             {(!others.is_empty()).then(|| {
                                 let (flag_key, env_key) = (flag_key.clone(), env_key.clone());
+                                let everywhere = (flag_key.clone(), env_key.clone(), versions.clone());
                                 view! {
                                     <select class=format!("{INPUT_BASE} w-auto") aria-label="Copy rules from" on:change=move |ev| copy_from.set(event_target_value(&ev))>
                                         {others.iter().map(|e| view! { <option value=e.key.clone()>{e.name.clone()}</option> }).collect_view()}
@@ -325,6 +364,18 @@ pub fn SettingsEditor(
                                             }.into_any()
                                         })}
                                     </div>
+                                    {may_copy_everywhere.then(|| {
+                                        let (flag_key, env_key, versions) = everywhere.clone();
+                                        view! {
+                                            <ConfirmButton
+                                                label="Copy to every environment"
+                                                question=everywhere_question.clone()
+                                                on_confirm=move |_| {
+                                                    copy_everywhere.dispatch(CopySettingsEverywhere { input: CopyFlagSettingsEverywhere { flag: flag_key.clone(), from: env_key.clone(), versions: versions.clone() } });
+                                                }
+                                            />
+                                        }
+                                    })}
                                 }
                             })}
                         </div>
