@@ -239,7 +239,16 @@ test("staging's rules are promoted to production after reading the diff, and app
   expect((await evaluate()).value).toBe(false);
 
   await signIn(page, ADMIN.email, ADMIN.password);
-  await open(page, `/flags/${key}`);
+  // The flag list compares two environments flag by flag.
+  await open(page, "/flags");
+  await page.getByRole("button", { name: "Compare environments" }).click();
+  const compare = page.getByRole("region", { name: "Compare environments" });
+  await compare.getByLabel("Copy from").selectOption("staging");
+  await compare.getByLabel("Copy to").selectOption("production");
+  const compared = compare.locator(`[data-testid=compared-flag][data-key="${key}"]`);
+  await expect(compared.getByRole("listitem")).toHaveText(["Rule pro added"]);
+  await compared.getByRole("link", { name: key }).click();
+  await expect(page).toHaveURL(new RegExp(`/flags/${key}$`));
   await chooseEnvironment(page, "production");
   await expect(page.getByRole("tab", { name: /Production/ })).toHaveAttribute("aria-selected", "true");
   await page.getByLabel("Copy rules from").selectOption("staging");

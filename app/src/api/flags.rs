@@ -1,8 +1,8 @@
 use crate::AppError;
 use crate::flags::{
     CopyFlagSettings, CopyFlagSettingsEverywhere, Flag, FlagChoice, FlagDetail, FlagEnvironment,
-    FlagListing, FlagQuery, ImportReport, ImportUnleash, NewFlag, SaveFlagSettings,
-    SetFlagArchived, SetFlagEnabled, UpdateFlag,
+    FlagListing, FlagQuery, FlagSetComparison, ImportReport, ImportUnleash, NewFlag,
+    SaveFlagSettings, SetFlagArchived, SetFlagEnabled, UpdateFlag,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json};
@@ -88,6 +88,18 @@ pub async fn copy_flag_settings_everywhere(
     input: CopyFlagSettingsEverywhere,
 ) -> Result<Vec<FlagEnvironment>, AppError> {
     super::server::run(input).await
+}
+
+/// Every flag whose settings a copy from `from` would change in `to`, with the changes.
+#[server(prefix = "/rpc", endpoint = "flags/compare-environments", input = GetUrl)]
+pub async fn compare_flag_environments(
+    from: String,
+    to: String,
+) -> Result<FlagSetComparison, AppError> {
+    use super::server::*;
+    let (state, me) = authenticated().await?;
+    switchboard_backend::flags::queries::compare_environments(&state.db, &me.actor, &from, &to)
+        .await
 }
 
 /// Imports an Unleash export into one environment.

@@ -2,9 +2,10 @@
 
 use super::store::{self, default_settings, find_flag_reader, settings_of_reader};
 use crate::{Actor, Db, environments};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use switchboard_core::flags::{
-    FlagChoice, FlagComparison, FlagDetail, FlagPage, FlagQuery, RelatedFlag, compare_settings,
+    FlagChoice, FlagComparison, FlagDetail, FlagPage, FlagQuery, FlagSetComparison, RelatedFlag,
+    compare_settings,
 };
 use switchboard_core::permissions::{Action, Resource};
 use switchboard_error::AppError;
@@ -93,6 +94,76 @@ pub async fn compare(
         from: from.to_string(),
         to: to.to_string(),
         changes: compare_settings(target, source),
+    })
+}
+
+/// Every flag (not archived) whose settings copying from `from` over `to` would change, with
+/// the changes, in key order; flags the two already serve alike are left out. Needs read access
+/// to both (404 for an unknown environment).
+pub async fn compare_environments(
+    db: &Db,
+    actor: &Actor,
+    from: &str,
+    to: &str,
+) -> Result<FlagSetComparison, AppError> {
+    if from == to {
+        return Err(AppError::field(
+            "from",
+            "Choose another environment to compare with",
+        ));
+    }
+    let source = environments::by_key(db, from).await?;
+    let target = environments::by_key(db, to).await?;
+    for env in [&source, &target] {
+        actor.ensure(Action::Read, Resource::Flags(env.scope()))?;
+    }
+    let flags = sqlx::query(&format!(
+        "SELECT {} FROM flags WHERE archived = 0 ORDER BY key",
+        store::FLAG_COLUMNS
+    ))
+    .fetch_all(db.reader())
+    .await?;
+    let mut stored: HashMap<(i64, String), switchboard_core::flags::FlagEnvironment> =
+        HashMap::new();
+    let rows = sqlx::query(&format!(
+        "{} WHERE e.key = $1 OR e.key = $2",
+        store::SETTINGS_SELECT
+    ))
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.reader())
+    .await?;
+    for row in &rows {
+        let s = store::settings_from_row(row)?;
+        let parsed = s.parse().map_err(|problem| {
+            tracing::error!(flag_id = s.flag_id, environment = %s.environment, %problem, "unreadable flag settings");
+            AppError::Internal
+        })?;
+        stored.insert((s.flag_id, s.environment), parsed);
+    }
+    let mut out = Vec::new();
+    for row in &flags {
+        let flag = store::flag_from_row(row)?;
+        let settings = |env: &str| {
+            stored
+                .get(&(flag.id, env.to_string()))
+                .cloned()
+                .unwrap_or_else(|| default_settings(&flag, env))
+        };
+        let changes = compare_settings(&settings(to), &settings(from));
+        if !changes.is_empty() {
+            out.push(FlagComparison {
+                flag: flag.key.clone(),
+                from: from.to_string(),
+                to: to.to_string(),
+                changes,
+            });
+        }
+    }
+    Ok(FlagSetComparison {
+        from: from.to_string(),
+        to: to.to_string(),
+        flags: out,
     })
 }
 

@@ -169,3 +169,14 @@ pub struct FlagComparison {
     pub to: String,
     pub changes: Vec<super::SettingsChange>,
 }
+
+/// Every flag whose settings differ between two environments ([`FlagComparison`] each), for
+/// promoting one environment's flags to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FlagSetComparison {
+    pub from: String,
+    pub to: String,
+    /// In key order; flags the two environments serve alike are left out.
+    pub flags: Vec<FlagComparison>,
+}

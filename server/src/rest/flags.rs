@@ -4,8 +4,8 @@ use app::AppError;
 use app::AppState;
 use app::flags::{
     CopyFlagSettings, CopyFlagSettingsEverywhere, Flag, FlagComparison, FlagDetail,
-    FlagEnvironment, FlagPage, FlagQuery, ImportReport, ImportUnleash, NewFlag, Prerequisite, Rule,
-    SaveFlagSettings, SetFlagArchived, SetFlagEnabled, UpdateFlag, Variant,
+    FlagEnvironment, FlagPage, FlagQuery, FlagSetComparison, ImportReport, ImportUnleash, NewFlag,
+    Prerequisite, Rule, SaveFlagSettings, SetFlagArchived, SetFlagEnabled, UpdateFlag, Variant,
 };
 use axum::Json;
 use axum::body::Bytes;
@@ -236,6 +236,22 @@ pub async fn copy_preview(
 ) -> Result<Json<FlagComparison>, AppError> {
     Ok(Json(
         queries::compare(&s.db, &actor, &flag, &from, &to).await?,
+    ))
+}
+
+/// Every flag whose settings copying from `from` would change in this environment, with the
+/// changes (flags already alike are left out). Needs read access to both environments.
+#[utoipa::path(get, path = "/api/admin/v1/environments/{environment}/flags/copy-from/{from}", tag = "flags",
+    params(("environment" = String, Path), ("from" = String, Path)),
+    responses((status = 200, body = FlagSetComparison), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn compare_environments(
+    State(s): State<AppState>,
+    TokenActor(actor): TokenActor,
+    PathParam((to, from)): PathParam<(String, String)>,
+) -> Result<Json<FlagSetComparison>, AppError> {
+    Ok(Json(
+        queries::compare_environments(&s.db, &actor, &from, &to).await?,
     ))
 }
 

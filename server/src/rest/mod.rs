@@ -72,6 +72,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(flags::switch))
         .routes(routes!(flags::copy_from, flags::copy_preview))
         .routes(routes!(flags::copy_everywhere))
+        .routes(routes!(flags::compare_environments))
         .routes(routes!(flags::import_unleash))
         .routes(routes!(segments::list, segments::create))
         .routes(routes!(segments::update, segments::delete))

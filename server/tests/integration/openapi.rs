@@ -275,3 +275,42 @@ async fn the_router_serves_exactly_the_documented_admin_operations() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     server.stop().await;
 }
+
+/// Two Rust types with one name become one schema in the document (the last one registered
+/// wins): the flag-by-flag comparison was once documented as config's comparison of a namespace,
+/// which Schemathesis caught. Each comparison documents its own fields.
+#[tokio::test]
+async fn comparisons_document_their_own_answers() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let doc = document(&server).await;
+    let answer = |path: &str| {
+        let schema =
+            &doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+        let name = schema["$ref"]
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let required: BTreeSet<String> = doc["components"]["schemas"][&name]["required"]
+            .as_array()
+            .map(|r| {
+                r.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        required
+    };
+    let fields = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(
+        answer("/api/admin/v1/environments/{environment}/flags/copy-from/{from}"),
+        fields(&["from", "to", "flags"])
+    );
+    assert_eq!(
+        answer("/api/admin/v1/flags/{key}/environments/{environment}/copy-from/{from}"),
+        fields(&["flag", "from", "to", "changes"])
+    );
+    server.stop().await;
+}

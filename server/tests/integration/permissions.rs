@@ -419,6 +419,12 @@ fn cases() -> Vec<Case> {
             allowed: COPY_TO_PRODUCTION,
         },
         Case {
+            name: "rpc flags/compare-environments",
+            needs: &[LiveFlag],
+            call: |_| rpc_get("flags/compare-environments?from=staging&to=production"),
+            allowed: PREVIEW_COPY,
+        },
+        Case {
             name: "rpc flags/copy-settings-everywhere",
             needs: &[LiveFlag],
             call: |t| {
@@ -802,6 +808,18 @@ fn cases() -> Vec<Case> {
                         "/flags/{}/environments/production/copy-from/staging",
                         t.live_flag.key
                     ),
+                    None,
+                )
+            },
+            allowed: PREVIEW_COPY,
+        },
+        Case {
+            name: "GET /environments/{environment}/flags/copy-from/{from}",
+            needs: &[LiveFlag],
+            call: |_| {
+                rest(
+                    Method::GET,
+                    "/environments/production/flags/copy-from/staging".into(),
                     None,
                 )
             },

@@ -179,7 +179,60 @@ async fn copying_everywhere_is_all_or_nothing(backend: Backend) {
     server.stop().await;
 }
 
+async fn environments_are_compared_flag_by_flag(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let admin = server.create_token("flag admin", true, &[]).await;
+    for flag in ["checkout", "search", "legacy"] {
+        admin.boolean_flag(flag).await;
+    }
+    save(&admin, "staging", "off", beta_rule()).await;
+    // legacy differs too, but archived flags are served nowhere and left out.
+    let (status, body) = admin
+        .put(
+            "/flags/legacy/environments/staging",
+            json!({"enabled": true, "off_variant": "off", "default_variant": "on", "rules": [], "version": 0}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = admin
+        .post("/flags/legacy/archive", json!({"version": 1}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // search is configured nowhere: alike everywhere, left out.
+    let (status, body) = admin
+        .get("/environments/production/flags/copy-from/staging")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body,
+        json!({"from": "staging", "to": "production", "flags": [
+            {"flag": "checkout", "from": "staging", "to": "production",
+             "changes": [{"change": "rule_added", "rule": "beta"}]},
+        ]})
+    );
+    let (status, body) = admin
+        .get("/environments/staging/flags/copy-from/production")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        body["flags"],
+        json!([{"flag": "checkout", "from": "production", "to": "staging",
+                "changes": [{"change": "rule_removed", "rule": "beta"}]}])
+    );
+    let (status, body) = admin
+        .get("/environments/production/flags/copy-from/nowhere")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, body) = admin
+        .get("/environments/staging/flags/copy-from/staging")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    server.stop().await;
+}
+
 on_both_backends!(
     the_diff_is_read_before_promoting,
     copying_everywhere_is_all_or_nothing,
+    environments_are_compared_flag_by_flag,
 );

@@ -1,3 +1,4 @@
+use super::compare::ComparePanel;
 use super::import::ImportPanel;
 use crate::api::list_flags;
 use crate::flags::{FlagKind, FlagQuery};
@@ -71,6 +72,12 @@ fn import_panel() -> AnyView {
     view! { <ImportPanel /> }.into_any()
 }
 
+/// Two environments compared flag by flag, shown only on request: a WASM module of its own too.
+#[lazy]
+fn compare_panel() -> AnyView {
+    view! { <ComparePanel /> }.into_any()
+}
+
 #[component]
 pub fn FlagsPage() -> impl IntoView {
     let may = use_may();
@@ -81,6 +88,7 @@ pub fn FlagsPage() -> impl IntoView {
         permissions::Resource::FlagDefinition { live_in: &[] },
     );
     let importing = RwSignal::new(false);
+    let comparing = RwSignal::new(false);
     view! {
         <Title text="Flags" />
         <div class="space-y-6">
@@ -89,13 +97,21 @@ pub fn FlagsPage() -> impl IntoView {
                     <h1 class=H1>"Flags"</h1>
                     <p class=MUTED>"Feature flags per environment: targeting rules, sticky rollouts, variants and a kill switch."</p>
                 </div>
+                <div class="flex gap-2">
+                    <button type="button" class=BTN_SECONDARY on:click=move |_| comparing.update(|v| *v = !*v)>"Compare environments"</button>
                 {can_create.then(|| view! {
                     <div class="flex gap-2">
                         <button type="button" class=BTN_SECONDARY on:click=move |_| importing.update(|v| *v = !*v)>"Import from Unleash"</button>
                         <a href="/flags/new" class=BTN_PRIMARY>"New flag"</a>
                     </div>
                 })}
+                </div>
             </div>
+            <Show when=move || comparing.get()>
+                <Suspense fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
+                    {Suspend::new(compare_panel())}
+                </Suspense>
+            </Show>
             <Show when=move || importing.get()>
                 <Suspense fallback=|| view! { <p class=MUTED>"Loading…"</p> }>
                     {Suspend::new(import_panel())}

@@ -1,5 +1,6 @@
 //! The flag pages: the list, creating a flag, and a flag's page with its rule editor.
 
+mod compare;
 mod definition;
 mod history;
 mod import;
