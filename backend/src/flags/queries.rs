@@ -3,9 +3,10 @@
 use super::store::{self, default_settings, find_flag_reader, settings_of_reader};
 use crate::{Actor, Db, environments};
 use std::collections::{BTreeSet, HashMap};
+use switchboard_core::domain::Environment;
 use switchboard_core::flags::{
-    FlagChoice, FlagComparison, FlagDetail, FlagPage, FlagQuery, FlagSetComparison, RelatedFlag,
-    compare_settings,
+    FlagChoice, FlagComparison, FlagDetail, FlagEnvironment, FlagPage, FlagQuery,
+    FlagSetComparison, RelatedFlag, compare_settings,
 };
 use switchboard_core::permissions::{Action, Resource};
 use switchboard_error::AppError;
@@ -72,6 +73,24 @@ pub async fn detail(db: &Db, actor: &Actor, key: &str) -> Result<FlagDetail, App
     })
 }
 
+/// The two environments of a comparison, each of which the reader must be able to read (404
+/// for an unknown one, then 403).
+async fn readable_pair(
+    db: &Db,
+    actor: &Actor,
+    from: &str,
+    to: &str,
+) -> Result<[Environment; 2], AppError> {
+    let pair = [
+        environments::by_key(db, from).await?,
+        environments::by_key(db, to).await?,
+    ];
+    for env in &pair {
+        actor.ensure(Action::Read, Resource::Flags(env.scope()))?;
+    }
+    Ok(pair)
+}
+
 /// What copying `key`'s settings from environment `from` over `to`'s would change, for a reader
 /// of both (404 for an unknown flag or environment, 403 for one the reader may not see).
 pub async fn compare(
@@ -81,19 +100,19 @@ pub async fn compare(
     from: &str,
     to: &str,
 ) -> Result<FlagComparison, AppError> {
-    let detail = detail(db, actor, key).await?;
-    let side = |env: &str| detail.environments.iter().find(|s| s.environment == env);
-    let (Some(source), Some(target)) = (side(from), side(to)) else {
-        // Told apart only after the flag read was allowed: both exist, or which does not.
-        environments::by_key(db, from).await?;
-        environments::by_key(db, to).await?;
-        return Err(AppError::Forbidden);
-    };
+    actor.ensure(Action::Read, Resource::FlagDefinition { live_in: &[] })?;
+    let flag = find_flag_reader(db, key)
+        .await?
+        .ok_or_else(|| AppError::not_found("Flag"))?;
+    let pair = readable_pair(db, actor, from, to).await?;
+    let [source, target] =
+        <[FlagEnvironment; 2]>::try_from(visible_settings(db, &flag, &pair).await?)
+            .map_err(|_| AppError::Internal)?;
     Ok(FlagComparison {
-        flag: detail.flag.key.clone(),
+        flag: flag.key,
         from: from.to_string(),
         to: to.to_string(),
-        changes: compare_settings(target, source),
+        changes: compare_settings(&target, &source),
     })
 }
 
@@ -112,19 +131,14 @@ pub async fn compare_environments(
             "Choose another environment to compare with",
         ));
     }
-    let source = environments::by_key(db, from).await?;
-    let target = environments::by_key(db, to).await?;
-    for env in [&source, &target] {
-        actor.ensure(Action::Read, Resource::Flags(env.scope()))?;
-    }
+    readable_pair(db, actor, from, to).await?;
     let flags = sqlx::query(&format!(
         "SELECT {} FROM flags WHERE archived = 0 ORDER BY key",
         store::FLAG_COLUMNS
     ))
     .fetch_all(db.reader())
     .await?;
-    let mut stored: HashMap<(i64, String), switchboard_core::flags::FlagEnvironment> =
-        HashMap::new();
+    let mut stored: HashMap<(i64, String), FlagEnvironment> = HashMap::new();
     let rows = sqlx::query(&format!(
         "{} WHERE e.key = $1 OR e.key = $2",
         store::SETTINGS_SELECT
@@ -135,11 +149,7 @@ pub async fn compare_environments(
     .await?;
     for row in &rows {
         let s = store::settings_from_row(row)?;
-        let parsed = s.parse().map_err(|problem| {
-            tracing::error!(flag_id = s.flag_id, environment = %s.environment, %problem, "unreadable flag settings");
-            AppError::Internal
-        })?;
-        stored.insert((s.flag_id, s.environment), parsed);
+        stored.insert((s.flag_id, s.environment.clone()), parsed(&s)?);
     }
     let mut out = Vec::new();
     for row in &flags {
@@ -167,20 +177,25 @@ pub async fn compare_environments(
     })
 }
 
+/// Stored settings read back; unreadable ones are logged and answer 500, never defaults.
+fn parsed(s: &store::StoredSettings) -> Result<FlagEnvironment, AppError> {
+    s.parse().map_err(|problem| {
+        tracing::error!(flag_id = s.flag_id, environment = %s.environment, %problem, "unreadable flag settings");
+        AppError::Internal
+    })
+}
+
 /// A flag's settings in each of `environments` (the defaults where it has none).
 async fn visible_settings(
     db: &Db,
     flag: &switchboard_core::flags::Flag,
-    environments: &[switchboard_core::domain::Environment],
-) -> Result<Vec<switchboard_core::flags::FlagEnvironment>, AppError> {
+    environments: &[Environment],
+) -> Result<Vec<FlagEnvironment>, AppError> {
     let stored = settings_of_reader(db, flag.id).await?;
     let mut out = Vec::new();
     for env in environments {
         let settings = match stored.iter().find(|s| s.environment == env.key) {
-            Some(s) => s.parse().map_err(|problem| {
-                tracing::error!(flag = %flag.key, environment = %env.key, %problem, "unreadable flag settings");
-                AppError::Internal
-            })?,
+            Some(s) => parsed(s)?,
             None => default_settings(flag, &env.key),
         };
         out.push(settings);
